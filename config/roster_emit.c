@@ -74,11 +74,11 @@ static void emit_event(emit *e, yaml_event_t *event, int initialized) {
 
 static void emit_scalar_style(emit *e, const char *value, yaml_scalar_style_t style) {
         yaml_event_t ev;
-        int plain = style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE;
 
+        /* Both implicit flags set: no tags ever; readers take the text. */
         emit_event(e, &ev,
                    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *) value,
-                                                (int) strlen(value), plain, !plain, style));
+                                                (int) strlen(value), 1, 1, style));
 }
 
 static void emit_str(emit *e, const char *value) {
@@ -201,7 +201,8 @@ static rs_reason reason_for_view(rs_reason reason, rc_view view) {
         return reason;
 }
 
-static void emit_solver_block(emit *e, const rs_solution *s, const rc_roster_meta *meta) {
+static void emit_solver_block(emit *e, const rs_solution *s, const rc_roster_meta *meta,
+                              rc_view view) {
         double worst_gap = 0;
 
         for (int g = 0; g < _RS_GOAL_MAX; g++)
@@ -218,6 +219,12 @@ static void emit_solver_block(emit *e, const rs_solution *s, const rc_roster_met
         emit_double(e, worst_gap);
         emit_key_long(e, "rows", s->rows);
         emit_key_long(e, "columns", s->columns);
+        /* Goal values are of the whole solve, which may span several
+         * employers and everyone's hours: not for an employer's eyes. */
+        if (view != RC_VIEW_FULL) {
+                emit_map_end(e);
+                return;
+        }
         emit_str(e, "goals");
         emit_map_start(e, false);
         for (int g = 0; g < _RS_GOAL_MAX; g++) {
@@ -386,7 +393,7 @@ int rc_roster_emit(const rs_problem *p, const rs_solution *s, size_t employer,
         emit_key_str(&e, "status", rs_status_to_string(s->status));
         if (s->status == RS_STATUS_INFEASIBLE && s->infeasible_reason && view == RC_VIEW_FULL)
                 emit_key_str(&e, "infeasible", s->infeasible_reason);
-        emit_solver_block(&e, s, meta);
+        emit_solver_block(&e, s, meta, view);
         emit_str(&e, "coverage");
         emit_map_start(&e, true);
         emit_key_long(&e, "required", required);

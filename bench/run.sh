@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# bench/run.sh -- solve generated weeks at three scales and print numbers.
+#
+#   bench/run.sh [BUILD_DIR]              (default: build; `make bench` passes it)
+#
+# For each scale and seed: rosterd-gen writes the documents, then
+#   rosterd --solve --week W --stats --time-limit T --write-lp FILE DIR/*.yaml
+# is timed (its `stats:` line, /usr/bin/time -v for peak RSS), and the LP
+# file it wrote (the coverage model) is solved by CBC with the same time
+# limit for comparison. Prints medians per scale as a Markdown table; never
+# passes or fails on the numbers. Exit status is non-zero only when a tool
+# is missing or a run crashes.
+#
+# Environment:
+#   SCALES="small eindhoven region"   which scales
+#   SEEDS="1 2 3"                     one run per seed
+#   WEEK=2026-W49
+#   TIME_LIMIT_small=30 TIME_LIMIT_eindhoven=60 TIME_LIMIT_region=120   seconds per solve
+#   CBC=1                             0 skips the CBC comparison
+#   OUT=bench/results                 where documents, rosters, LP files and logs go
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+build="${1:-build}"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+
+scales="${SCALES:-small eindhoven region}"
+seeds="${SEEDS:-1 2 3}"
+week="${WEEK:-2026-W49}"
+use_cbc="${CBC:-1}"
+out="${OUT:-$root/bench/results}"
+
+gen="$build/bench/rosterd-gen"
+rosterd="$build/daemon/rosterd"
+for tool in "$gen" "$rosterd"; do
+        if [ ! -x "$tool" ]; then
+                echo "run.sh: $tool not found; build first (make build)" >&2
+                exit 1
+        fi
+done
+if [ "$use_cbc" = 1 ] && ! command -v cbc >/dev/null; then
+        echo "run.sh: cbc not found (apt-get install coinor-cbc), skipping the comparison" >&2
+        use_cbc=0
+fi
+timer=()
+if [ -x /usr/bin/time ]; then
+        timer=(/usr/bin/time -v)
+fi
+
+mkdir -p "$out"
+log="$out/runs.tsv"
+printf 'scale\tseed\tparse\tbuild\tsolve\twall\trows\tcolumns\tstatus\tgoals\trss_kb\tcbc_status\tcbc_objective\tcbc_seconds\tglpk_coverage\n' >"$log"
+
+# The value of key=... in a stats line, or "-".
+field() {
+        sed -n "s/.*[[:space:]]$1=\\([^[:space:]]*\\).*/\\1/p" <<<"$2" | head -n1 | sed 's/s$//' | grep . || echo -
+}
+
+# The median of numbers on stdin ("-" when there are none).
+median() {
+        grep -E '^-?[0-9.]+(e[-+]?[0-9]+)?$' | sort -g | awk '{ v[NR] = $1 } END {
+                if (NR == 0) { print "-"; exit }
+                if (NR % 2) printf "%g\n", v[(NR + 1) / 2]; else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "# rosterd benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "# build: $build; week $week; seeds: $seeds"
+for scale in $scales; do
+        limit_var="TIME_LIMIT_$scale"
+        limit="${!limit_var:-}"
+        if [ -z "$limit" ]; then
+                case "$scale" in
+                small) limit=30 ;;
+                eindhoven) limit=60 ;;
+                *) limit=120 ;;
+                esac
+        fi
+        for seed in $seeds; do
+                dir="$out/$scale-$seed"
+                rm -rf "$dir"
+                "$gen" --scale "$scale" --seed "$seed" --week "$week" --out "$dir"
+                lp="$out/$scale-$seed.lp"
+                err="$out/$scale-$seed.stderr"
+                cmd=("$rosterd" --solve --week "$week" --stats --time-limit "$limit" --write-lp "$lp")
+                echo "# $scale seed $seed: ${cmd[*]} $dir/*.yaml" >&2
+                start=$(date +%s.%N)
+                rc=0
+                "${timer[@]}" "${cmd[@]}" "$dir"/*.yaml >"$out/$scale-$seed.rosters.yaml" 2>"$err" || rc=$?
+                end=$(date +%s.%N)
+                if [ "$rc" -ne 0 ]; then
+                        echo "run.sh: rosterd exited with $rc on $scale seed $seed (see $err)" >&2
+                fi
+                stats="$(grep -m1 '^stats:' "$err" || true)"
+                rss="$(field rss_kb "$stats")"
+                if [ "$rss" = - ]; then
+                        rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$err" | head -n1)"
+                        rss="${rss:--}"
+                fi
+                goals="$(grep -oE '(coverage|stability|people|handovers|shortfall-min|shortfall-target)=[^ ]+' <<<"$stats" |
+                         tr '\n' ' ' | sed 's/ $//')"
+                coverage="$(field coverage "$stats" | cut -d/ -f1)"
+
+                cbc_status=- cbc_obj=- cbc_sec=-
+                if [ "$use_cbc" = 1 ] && [ -s "$lp" ]; then
+                        cbc_log="$out/$scale-$seed.cbc.log"
+                        # CBC reads CPLEX LP by the file name; its own time
+                        # limit, and a hard stop a little later.
+                        timeout $((limit + 60)) cbc "$lp" sec "$limit" threads 1 solve quit >"$cbc_log" 2>&1 || true
+                        cbc_status="$(sed -n 's/^Result - //p' "$cbc_log" | head -n1 | tr ' ' '_')"
+                        cbc_obj="$(sed -n 's/^Objective value: *//p' "$cbc_log" | head -n1 | tr -d ' ')"
+                        cbc_sec="$(sed -n 's/^Total time .*(Wallclock seconds): *//p' "$cbc_log" | head -n1 | tr -d ' ')"
+                        cbc_status="${cbc_status:--}" cbc_obj="${cbc_obj:--}" cbc_sec="${cbc_sec:--}"
+                fi
+                printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+                        "$scale" "$seed" "$(field parse "$stats")" "$(field build "$stats")" \
+                        "$(field solve "$stats")" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+                        "$(field rows "$stats")" "$(field columns "$stats")" "$(field status "$stats")" \
+                        "${goals:--}" "$rss" "$cbc_status" "$cbc_obj" "$cbc_sec" "${coverage:--}" >>"$log"
+        done
+done
+
+echo
+echo "Per run ($log):"
+echo
+echo "| scale | seed | parse s | build s | solve s | rows | columns | status | goals value/bound/gap | peak RSS MB | CBC (coverage model) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+tail -n +2 "$log" | while IFS=$'\t' read -r scale seed parse bld solve wall rows cols status goals rss cst cobj csec gcov; do
+        rss_mb=-
+        [ "$rss" != - ] && rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
+        echo "| $scale | $seed | $parse | $bld | $solve | $rows | $cols | $status | $goals | $rss_mb | $cst obj $cobj in ${csec}s (GLPK $gcov) |"
+done
+
+echo
+echo "Medians per scale:"
+echo
+echo "| scale | runs | parse s | build s | solve s | rows | columns | statuses | peak RSS MB | CBC s | CBC statuses |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for scale in $scales; do
+        rows_of() { awk -F'\t' -v s="$scale" -v c="$1" 'NR > 1 && $1 == s { print $c }' "$log"; }
+        n="$(rows_of 1 | wc -l)"
+        rss_kb="$(rows_of 11 | median)"
+        rss_mb=-
+        [ "$rss_kb" != - ] && rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+        echo "| $scale | $n | $(rows_of 3 | median) | $(rows_of 4 | median) | $(rows_of 5 | median) |" \
+             "$(rows_of 7 | median) | $(rows_of 8 | median) | $(rows_of 9 | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }') |" \
+             "$rss_mb | $(rows_of 14 | median) | $(rows_of 12 | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }') |"
+done
