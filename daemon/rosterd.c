@@ -3,9 +3,11 @@
  *   rosterd --check FILE...
  *   rosterd --solve --week W [--employer E] [options] FILE...
  *
- * The one-shot commands of SPEC §6: read documents, validate, solve and
+ *   rosterd [--daemon] [--socket PATH] [--config FILE] [--state-dir DIR]
+ *
+ * The one-shot commands of SPEC §6 read documents, validate, solve and
  * print rosters, with no daemon, socket or state. They run the same
- * engine the daemon runs. */
+ * engine the daemon runs; the service itself lives in daemon.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -19,6 +21,7 @@
 #include "roster/config.h"
 #include "roster/emit.h"
 #include "roster/solver.h"
+#include "daemon.h"
 #include "table.h"
 
 #define EXIT_USAGE 2
@@ -50,7 +53,9 @@ static void usage(FILE *out) {
         fputs("Usage:\n"
               "  rosterd --check FILE...\n"
               "  rosterd --solve --week WEEK [--employer ID] [OPTIONS] FILE...\n"
+              "  rosterd [--daemon] [--socket PATH] [--config FILE] [--state-dir DIR]\n"
               "\n"
+              "Without --check or --solve, rosterd runs as the service (see rosterd --daemon --help).\n"
               "Validates rosterd documents, or solves one ISO week and prints its rosters.\n"
               "FILEs are YAML documents of any kind (shift-needs, timetable, candidates,\n"
               "config, roster); later documents replace earlier ones as the daemon would.\n"
@@ -408,6 +413,11 @@ finish:
 int main(int argc, char **argv) {
         arguments args;
         int status;
+
+        /* The service and its solve workers (re-executed as
+         * /proc/self/exe --solve-worker) share this binary. */
+        if (rd_daemon_wanted(argc, argv))
+                return rd_daemon_main(argc, argv);
 
         if (parse_arguments(argc, argv, &args) < 0) {
                 fputs("Try 'rosterd --help'.\n", stderr);

@@ -1,0 +1,397 @@
+/* daemon/daemon-store.c -- the state directory on disk. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon-store.h"
+
+#define TMP_PREFIX ".tmp-"
+
+const char *rd_area_to_string(rd_area area) {
+        static const char *const names[_RD_AREA_MAX] = {
+                [RD_AREA_DOCUMENTS] = "documents",
+                [RD_AREA_ROSTERS] = "rosters",
+                [RD_AREA_APPROVED] = "approved",
+        };
+
+        return area >= 0 && area < _RD_AREA_MAX ? names[area] : NULL;
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+        char *copy = strdup(path);
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; ; p++) {
+                if (*p == '/' || *p == '\0') {
+                        char c = *p;
+                        *p = '\0';
+                        if (mkdir(copy, mode) < 0 && errno != EEXIST) {
+                                r = -errno;
+                                break;
+                        }
+                        *p = c;
+                        if (c == '\0')
+                                break;
+                }
+        }
+        free(copy);
+        return r;
+}
+
+static int open_subdir(int dir_fd, const char *name) {
+        int fd;
+
+        if (mkdirat(dir_fd, name, 0750) < 0 && errno != EEXIST)
+                return -errno;
+        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+int rd_store_open(rd_store *s, const char *path) {
+        int r;
+
+        *s = (rd_store) { .dir_fd = -1, .lock_fd = -1, .quarantine_fd = -1 };
+        for (int a = 0; a < _RD_AREA_MAX; a++)
+                s->area_fd[a] = -1;
+
+        s->path = strdup(path);
+        if (!s->path)
+                return -ENOMEM;
+        r = mkdir_p(path, 0750);
+        if (r < 0)
+                goto fail;
+        s->dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (s->dir_fd < 0) {
+                r = -errno;
+                goto fail;
+        }
+        s->lock_fd = openat(s->dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (s->lock_fd < 0) {
+                r = -errno;
+                goto fail;
+        }
+        if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+                goto fail;
+        }
+        for (int a = 0; a < _RD_AREA_MAX; a++) {
+                s->area_fd[a] = open_subdir(s->dir_fd, rd_area_to_string((rd_area) a));
+                if (s->area_fd[a] < 0) {
+                        r = s->area_fd[a];
+                        goto fail;
+                }
+        }
+        s->quarantine_fd = open_subdir(s->dir_fd, "quarantine");
+        if (s->quarantine_fd < 0) {
+                r = s->quarantine_fd;
+                goto fail;
+        }
+        if (fsync(s->dir_fd) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        return 0;
+
+fail:
+        rd_store_close(s);
+        return r;
+}
+
+void rd_store_close(rd_store *s) {
+        if (!s)
+                return;
+        for (int a = 0; a < _RD_AREA_MAX; a++)
+                if (s->area_fd[a] >= 0)
+                        close(s->area_fd[a]);
+        if (s->quarantine_fd >= 0)
+                close(s->quarantine_fd);
+        if (s->lock_fd >= 0)
+                close(s->lock_fd);
+        if (s->dir_fd >= 0)
+                close(s->dir_fd);
+        free(s->path);
+        *s = (rd_store) { .dir_fd = -1, .lock_fd = -1, .quarantine_fd = -1 };
+        for (int a = 0; a < _RD_AREA_MAX; a++)
+                s->area_fd[a] = -1;
+}
+
+static int write_fully(int fd, const char *text, size_t size) {
+        while (size > 0) {
+                ssize_t n = write(fd, text, size);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                text += n;
+                size -= (size_t) n;
+        }
+        return 0;
+}
+
+int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
+        char tmp[512];
+        int fd, r, dfd = s->area_fd[area];
+
+        if (snprintf(tmp, sizeof tmp, TMP_PREFIX "%s", name) >= (int) sizeof tmp)
+                return -ENAMETOOLONG;
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (fd < 0)
+                return -errno;
+        r = write_fully(fd, text, size);
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dfd, tmp, 0);
+                return r;
+        }
+        s->dirty[area] = true;
+        return 0;
+}
+
+static int tmp_name(char buf[static 512], const char *name) {
+        if (snprintf(buf, 512, TMP_PREFIX "%s", name) >= 512)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+int rd_store_stage(rd_store *s, rd_area area, const char *name, const char *text, size_t size,
+                   int *ret_fd) {
+        char tmp[512];
+        int fd, r = tmp_name(tmp, name);
+
+        if (r < 0)
+                return r;
+        fd = openat(s->area_fd[area], tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (fd < 0)
+                return -errno;
+        r = write_fully(fd, text, size);
+        if (r < 0) {
+                close(fd);
+                unlinkat(s->area_fd[area], tmp, 0);
+                return r;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd) {
+        char tmp[512];
+        int r = tmp_name(tmp, name);
+
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && renameat(s->area_fd[area], tmp, s->area_fd[area], name) < 0)
+                r = -errno;
+        if (r < 0)
+                unlinkat(s->area_fd[area], tmp, 0);
+        return r;
+}
+
+int rd_store_sync_area(const rd_store *s, rd_area area) {
+        return fsync(s->area_fd[area]) < 0 ? -errno : 0;
+}
+
+void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd) {
+        char tmp[512];
+
+        if (fd >= 0)
+                close(fd);
+        if (tmp_name(tmp, name) == 0)
+                unlinkat(s->area_fd[area], tmp, 0);
+}
+
+int rd_store_sync(rd_store *s) {
+        int r = 0;
+
+        for (int a = 0; a < _RD_AREA_MAX; a++) {
+                if (!s->dirty[a])
+                        continue;
+                if (fsync(s->area_fd[a]) < 0 && r == 0)
+                        r = -errno;
+                else
+                        s->dirty[a] = false;
+        }
+        return r;
+}
+
+static int compare_names(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void rd_store_names_free(char **names, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+static int list_dir(int dfd, bool remove_tmp, char ***ret_names, size_t *ret_n,
+                    size_t *ret_stray) {
+        int fd = dup(dfd);
+        DIR *d;
+        struct dirent *de;
+        char **names = NULL;
+        size_t n = 0, capacity = 0, stray = 0;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        rewinddir(d);
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.') {
+                        if (remove_tmp && strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0 &&
+                            unlinkat(dfd, de->d_name, 0) == 0)
+                                stray++;
+                        continue;
+                }
+                if (n == capacity) {
+                        capacity = capacity ? capacity * 2 : 64;
+                        char **more = realloc(names, capacity * sizeof(*names));
+                        if (!more)
+                                goto oom;
+                        names = more;
+                }
+                names[n] = strdup(de->d_name);
+                if (!names[n])
+                        goto oom;
+                n++;
+        }
+        closedir(d);
+        if (n > 0)
+                qsort(names, n, sizeof(*names), compare_names);
+        *ret_names = names;
+        *ret_n = n;
+        if (ret_stray)
+                *ret_stray = stray;
+        return 0;
+
+oom:
+        closedir(d);
+        rd_store_names_free(names, n);
+        return -ENOMEM;
+}
+
+int rd_store_list(rd_store *s, rd_area area, char ***ret_names, size_t *ret_n,
+                  size_t *ret_stray) {
+        int r = list_dir(s->area_fd[area], true, ret_names, ret_n, ret_stray);
+
+        if (r == 0 && ret_stray && *ret_stray > 0 && fsync(s->area_fd[area]) < 0)
+                return -errno;
+        return r;
+}
+
+int rd_store_read(rd_store *s, rd_area area, const char *name, char **ret_text,
+                  size_t *ret_size) {
+        int fd = openat(s->area_fd[area], name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat st;
+        char *text;
+        size_t have = 0;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                close(fd);
+                return -EISDIR;
+        }
+        text = malloc((size_t) st.st_size + 1);
+        if (!text) {
+                close(fd);
+                return -ENOMEM;
+        }
+        while (have < (size_t) st.st_size) {
+                ssize_t n = read(fd, text + have, (size_t) st.st_size - have);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                have += (size_t) n;
+        }
+        close(fd);
+        text[have] = '\0';
+        *ret_text = text;
+        *ret_size = have;
+        return 0;
+}
+
+int rd_store_quarantine(rd_store *s, rd_area area, const char *name) {
+        char target[600];
+
+        for (int i = 0; i < 1000; i++) {
+                if (i == 0)
+                        snprintf(target, sizeof target, "%s.%s", rd_area_to_string(area), name);
+                else
+                        snprintf(target, sizeof target, "%s.%s.%d", rd_area_to_string(area), name, i);
+                if (faccessat(s->quarantine_fd, target, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                        continue;
+                if (renameat(s->area_fd[area], name, s->quarantine_fd, target) < 0)
+                        return -errno;
+                if (fsync(s->quarantine_fd) < 0 || fsync(s->area_fd[area]) < 0)
+                        return -errno;
+                return 0;
+        }
+        return -EEXIST;
+}
+
+long rd_store_name_revision(const char *name) {
+        char *end;
+        long rev;
+        size_t n = strlen(name);
+
+        if (name[0] < '0' || name[0] > '9' || n < 6 || strcmp(name + n - 5, ".yaml") != 0)
+                return -1;
+        errno = 0;
+        rev = strtol(name, &end, 10);
+        if (errno || *end != '.' || rev < 0)
+                return -1;
+        return rev;
+}
+
+long rd_store_max_revision(rd_store *s) {
+        long max = 0;
+
+        for (int a = 0; a <= _RD_AREA_MAX; a++) {
+                int dfd = a < _RD_AREA_MAX ? s->area_fd[a] : s->quarantine_fd;
+                char **names = NULL;
+                size_t n = 0;
+
+                if (list_dir(dfd, false, &names, &n, NULL) < 0)
+                        continue;
+                for (size_t i = 0; i < n; i++) {
+                        const char *base = names[i];
+                        long rev;
+                        /* Quarantined names carry their area in front. */
+                        if (a == _RD_AREA_MAX) {
+                                const char *dot = strchr(base, '.');
+                                base = dot ? dot + 1 : base;
+                        }
+                        rev = strtol(base, NULL, 10);
+                        if (rev > max)
+                                max = rev;
+                }
+                rd_store_names_free(names, n);
+        }
+        return max;
+}

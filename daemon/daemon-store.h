@@ -1,0 +1,85 @@
+/* daemon/daemon-store.h -- the state directory on disk.
+ *
+ *   STATE/documents/0000000012.shift-needs.agri-geldrop.yaml   accepted documents,
+ *                                                              byte for byte as submitted
+ *   STATE/rosters/0000000031.2026-W49.agri-geldrop.yaml        proposals: the full view,
+ *                                                              "---", the employer view
+ *   STATE/approved/0000000035.2026-W49.agri-geldrop.yaml       approvals, the same two views
+ *                                                              with state: approved
+ *   STATE/quarantine/                                          damaged files moved aside
+ *   STATE/lock                                                 held while a daemon runs
+ *
+ * The number in front is the revision (a daemon-wide counter); files are
+ * only ever added, never changed in place. A file appears under its name
+ * only complete: it is written as ".tmp-NAME", fsync'ed and renamed, and
+ * the directory is fsync'ed before the change is acknowledged. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum rd_area {
+        RD_AREA_DOCUMENTS,
+        RD_AREA_ROSTERS,
+        RD_AREA_APPROVED,
+        _RD_AREA_MAX,
+} rd_area;
+
+const char *rd_area_to_string(rd_area area);
+
+typedef struct rd_store {
+        char *path;
+        int dir_fd;
+        int lock_fd;
+        int area_fd[_RD_AREA_MAX];
+        int quarantine_fd;
+        bool dirty[_RD_AREA_MAX];       /* renamed into, not yet fsync'ed */
+} rd_store;
+
+/* Creates the directories as needed and takes the lock. Returns 0;
+ * -EBUSY when another daemon holds the lock; or a negative errno. */
+int rd_store_open(rd_store *s, const char *path);
+
+void rd_store_close(rd_store *s);
+
+/* Writes @size bytes of @text as @name in @area: the temporary file is
+ * written and fsync'ed, then renamed. Call rd_store_sync() before
+ * acknowledging. Returns 0 or a negative errno (nothing left behind). */
+int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size);
+
+/* The same in two steps, for committing many files in parallel:
+ * rd_store_stage() writes the temporary file and returns its descriptor
+ * without fsync; rd_store_finish() (safe to call from any thread) fsyncs,
+ * closes and renames it, and rd_store_sync_area() fsyncs the directory.
+ * rd_store_discard() gives up a staged file. */
+int rd_store_stage(rd_store *s, rd_area area, const char *name, const char *text, size_t size,
+                   int *ret_fd);
+int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd);
+int rd_store_sync_area(const rd_store *s, rd_area area);
+void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd);
+
+/* fsyncs every area directory renamed into since the last call. */
+int rd_store_sync(rd_store *s);
+
+/* The names in @area, sorted; stray temporary files are removed on the
+ * way (*ret_stray counts them). Returns 0 or a negative errno. */
+int rd_store_list(rd_store *s, rd_area area, char ***ret_names, size_t *ret_n,
+                  size_t *ret_stray);
+
+void rd_store_names_free(char **names, size_t n);
+
+/* Reads a stored file. Returns 0 or a negative errno. */
+int rd_store_read(rd_store *s, rd_area area, const char *name, char **ret_text,
+                  size_t *ret_size);
+
+/* Moves a damaged file to STATE/quarantine/AREA.NAME (a suffix makes it
+ * unique) and fsyncs both directories. Returns 0 or a negative errno. */
+int rd_store_quarantine(rd_store *s, rd_area area, const char *name);
+
+/* The highest revision number in any file name, quarantined ones
+ * included, so that a revision is never given twice. */
+long rd_store_max_revision(rd_store *s);
+
+/* The revision in front of a stored name ("0000000012.x.yaml" -> 12), or
+ * -1 when the name does not have the form REVISION.*.yaml. */
+long rd_store_name_revision(const char *name);

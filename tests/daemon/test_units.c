@@ -1,0 +1,217 @@
+/* tests/daemon/test_units.c -- pieces of the daemon without a daemon:
+ * message framing, YAML quoting, what changed between two rosters, the
+ * state directory. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "daemon-server.h"
+
+static void test_frame_end(void **state) {
+        size_t scanned = 0, len = 0, end;
+        const char *full = "rosterd: 1\nop: status\n...\nnext";
+
+        (void) state;
+        /* Grown a byte at a time, the end is found exactly once it is there. */
+        for (size_t n = 0; n <= strlen(full); n++) {
+                end = rd_frame_find_end(full, n, &scanned, &len);
+                if (n < 26)
+                        assert_int_equal(end, 0);
+                else
+                        assert_int_equal(end, 26);
+        }
+        assert_int_equal(len, 22);
+
+        scanned = 0;
+        assert_int_equal(rd_frame_find_end("a: 1\n... \r\n", 11, &scanned, &len), 11);
+        assert_int_equal(len, 5);
+        scanned = 0;
+        assert_int_equal(rd_frame_find_end("a: 1\n....\n", 10, &scanned, &len), 0);
+        scanned = 0;
+        assert_int_equal(rd_frame_find_end("a: '\n...'\n", 10, &scanned, &len), 0);
+        scanned = 0;
+        assert_int_equal(rd_frame_find_end("...\n", 4, &scanned, &len), 4);
+        assert_int_equal(len, 0);
+        scanned = 0;
+        assert_int_equal(rd_frame_find_end("a: x...\n", 8, &scanned, &len), 0);
+}
+
+/* What the writer quotes reads back as the same string. */
+static void test_quoting_round_trip(void **state) {
+        static const char *const values[] = {
+                "07:00", "2026-12-03", "2026-W49", "true", "no", "12", "1.5", "c-017", "",
+                "a: b", "- x", "...", "---", "#x", "line\nbreak", "Zoë", "null", "~", NULL,
+        };
+        rd_buf out = {};
+        rd_yw w;
+        rd_node *root = NULL;
+
+        (void) state;
+        rd_yw_begin(&w, &out);
+        rd_yw_map_start(&w, false);
+        for (size_t i = 0; values[i]; i++) {
+                char key[16];
+                snprintf(key, sizeof key, "k%zu", i);
+                rd_yw_key_str(&w, key, values[i]);
+        }
+        rd_yw_map_end(&w);
+        assert_int_equal(rd_yw_end(&w), 0);
+        assert_int_equal(rd_yaml_parse(rd_buf_data(&out), rd_buf_len(&out), &root, NULL, NULL,
+                                       NULL), 0);
+        for (size_t i = 0; values[i]; i++) {
+                char key[16];
+                snprintf(key, sizeof key, "k%zu", i);
+                const rd_node *n = rd_node_get(root, key);
+                assert_non_null(n);
+                assert_string_equal(n->text, values[i]);
+        }
+        /* Anything a YAML reader could take for another type is quoted. */
+        static const char *const quoted[] = { "k0", "k1", "k3", "k4", "k5", "k6", "k8", "k16",
+                                              "k17", NULL };
+        for (size_t i = 0; quoted[i]; i++)
+                assert_false(rd_node_get(root, quoted[i])->plain);
+        assert_true(rd_node_get(root, "k2")->plain);
+        assert_true(rd_node_get(root, "k7")->plain);
+        /* A header never holds a bare "..." line, whatever its values. */
+        size_t scanned = 0, len;
+        assert_int_equal(rd_frame_find_end(rd_buf_data(&out), rd_buf_len(&out), &scanned, &len), 0);
+        rd_node_free(root);
+        rd_buf_done(&out);
+}
+
+static const char before[] =
+        "kind: roster\nversion: 1\nemployer: e\nweek: 2026-W49\nrevision: 3\nstate: approved\n"
+        "positions:\n"
+        "- id: oven\n  assignments:\n"
+        "  - {day: mon, start: \"07:00\", end: \"13:00\", candidate: c-1}\n"
+        "  - {day: tue, start: \"07:00\", end: \"13:00\", candidate: c-1}\n"
+        "  - {day: sun, start: \"22:00\", end: \"06:00\", candidate: c-2}\n"
+        "- id: gone\n  assignments:\n"
+        "  - {day: fri, start: \"08:00\", end: \"12:00\", candidate: c-3}\n";
+
+static const char after[] =
+        "kind: roster\nversion: 1\nemployer: e\nweek: 2026-W49\nrevision: 5\nstate: proposal\n"
+        "positions:\n"
+        "- id: oven\n  assignments:\n"
+        "  - {day: mon, start: \"07:00\", end: \"13:00\", candidate: c-1}\n"
+        "  - {day: tue, start: \"07:00\", end: \"10:00\", candidate: c-1}\n"
+        "  - {day: tue, start: \"10:00\", end: \"13:00\", candidate: c-2}\n"
+        "  - {day: sun, start: \"22:00\", end: \"06:00\", candidate: c-2}\n";
+
+static void test_changes(void **state) {
+        rd_buf out = {};
+        rd_yw w;
+        rd_node *root = NULL;
+
+        (void) state;
+        assert_int_equal(rd_changes_count(before, strlen(before), before, strlen(before)), 0);
+        assert_int_equal(rd_changes_count(before, strlen(before), after, strlen(after)), 2);
+
+        rd_yw_begin(&w, &out);
+        rd_yw_map_start(&w, false);
+        assert_int_equal(rd_changes_emit(&w, "changes", before, strlen(before), after,
+                                         strlen(after)), 2);
+        rd_yw_map_end(&w);
+        assert_int_equal(rd_yw_end(&w), 0);
+        assert_string_equal(rd_buf_data(&out),
+                            "changes:\n"
+                            "- {position: oven, day: tue, start: \"10:00\", end: \"13:00\", from: [c-1], "
+                            "to: [c-2]}\n"
+                            "- {position: gone, day: fri, start: \"08:00\", end: \"12:00\", from: [c-3], "
+                            "to: []}\n");
+        rd_buf_done(&out);
+        rd_node_free(root);
+
+        /* Not a roster: an error, and nothing written. */
+        rd_yw_begin(&w, &out);
+        rd_yw_map_start(&w, false);
+        assert_true(rd_changes_emit(&w, "changes", "kind: candidates\n", 17, after,
+                                    strlen(after)) < 0);
+        rd_yw_map_end(&w);
+        assert_int_equal(rd_yw_end(&w), 0);
+        assert_string_equal(rd_buf_data(&out), "{}\n");
+        rd_buf_done(&out);
+}
+
+static void test_roster_state(void **state) {
+        size_t size = 0;
+        char *t;
+
+        (void) state;
+        t = rd_roster_with_state(after, strlen(after), "approved", &size);
+        assert_non_null(t);
+        assert_int_equal(size, strlen(after));
+        assert_non_null(strstr(t, "\nstate: approved\n"));
+        assert_null(strstr(t, "proposal"));
+        free(t);
+        assert_null(rd_roster_with_state("kind: roster\n", 13, "approved", &size));
+}
+
+static void test_store(void **state) {
+        char dir[] = "/tmp/rosterd-store-XXXXXX", path[256], **names = NULL;
+        size_t n = 0, stray = 0, size = 0;
+        rd_store s;
+        char *text = NULL;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        assert_int_equal(rd_store_open(&s, dir), 0);
+        /* The lock keeps a second user out. */
+        rd_store other;
+        assert_int_equal(rd_store_open(&other, dir), -EBUSY);
+
+        assert_int_equal(rd_store_write(&s, RD_AREA_DOCUMENTS, "0000000002.candidates.yaml",
+                                        "abc", 3), 0);
+        assert_int_equal(rd_store_sync(&s), 0);
+        snprintf(path, sizeof path, "%s/documents/.tmp-0000000003.candidates.yaml", dir);
+        FILE *f = fopen(path, "we");
+        assert_non_null(f);
+        fputs("half", f);
+        fclose(f);
+
+        assert_int_equal(rd_store_list(&s, RD_AREA_DOCUMENTS, &names, &n, &stray), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(stray, 1);
+        assert_string_equal(names[0], "0000000002.candidates.yaml");
+        assert_int_not_equal(access(path, F_OK), 0);
+        rd_store_names_free(names, n);
+
+        assert_int_equal(rd_store_read(&s, RD_AREA_DOCUMENTS, "0000000002.candidates.yaml", &text,
+                                       &size), 0);
+        assert_int_equal(size, 3);
+        assert_string_equal(text, "abc");
+        free(text);
+
+        assert_int_equal(rd_store_write(&s, RD_AREA_ROSTERS, "0000000040.2026-W49.e.yaml", "x", 1), 0);
+        assert_int_equal(rd_store_quarantine(&s, RD_AREA_ROSTERS, "0000000040.2026-W49.e.yaml"), 0);
+        snprintf(path, sizeof path, "%s/quarantine/rosters.0000000040.2026-W49.e.yaml", dir);
+        assert_int_equal(access(path, F_OK), 0);
+        /* Quarantined revisions are never given again. */
+        assert_int_equal(rd_store_max_revision(&s), 40);
+        assert_int_equal(rd_store_name_revision("0000000040.2026-W49.e.yaml"), 40);
+        assert_int_equal(rd_store_name_revision("x.yaml"), -1);
+        assert_int_equal(rd_store_name_revision("12.yml"), -1);
+        rd_store_close(&s);
+
+        snprintf(path, sizeof path, "rm -rf '%s'", dir);
+        assert_int_equal(system(path), 0);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_frame_end),
+                cmocka_unit_test(test_quoting_round_trip),
+                cmocka_unit_test(test_changes),
+                cmocka_unit_test(test_roster_state),
+                cmocka_unit_test(test_store),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
