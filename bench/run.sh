@@ -16,8 +16,22 @@
 #   SEEDS="1 2 3"                     one run per seed
 #   WEEK=2026-W49
 #   TIME_LIMIT_small=30 TIME_LIMIT_eindhoven=60 TIME_LIMIT_region=120   seconds per solve
-#   CBC=1                             0 skips the CBC comparison
+#   WRITE_LP=1                        0: no --write-lp, no comparison (times rosterd alone)
+#   CBC=1                             0 skips the comparison on the LP file
+#   CBC_MAX_MB=300                    larger LP files are not given to CBC
+#   MEM_LIMIT_MB=12288                address-space limit for rosterd (ulimit -v)
+#   KEEP_LP=0                         1 keeps the LP files (hundreds of MB at region scale)
 #   OUT=bench/results                 where documents, rosters, LP files and logs go
+#
+# rosterd is stopped after 2 x its time limit + 120 s (status "killed"):
+# the time limit is the solver's to keep, and a benchmark must end. CBC gets
+# the model as free MPS (converted by glpsol when present: CBC's LP reader
+# stalls on files of this size), the same time limit in wall-clock seconds
+# (timeMode elapsed) and one thread, like GLPK. The same LP is also solved by
+# plain glpsol (GLPK without rosterd's decomposition and staging), so both
+# comparison numbers are in the LP's units: its objective is minus the
+# priority-weighted covered minutes divided by the model's time unit,
+# without the constant (lower is better; see docs/performance.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,6 +43,10 @@ scales="${SCALES:-small eindhoven region}"
 seeds="${SEEDS:-1 2 3}"
 week="${WEEK:-2026-W49}"
 use_cbc="${CBC:-1}"
+write_lp="${WRITE_LP:-1}"
+cbc_max_mb="${CBC_MAX_MB:-300}"
+mem_limit_mb="${MEM_LIMIT_MB:-12288}"
+keep_lp="${KEEP_LP:-0}"
 out="${OUT:-$root/bench/results}"
 
 gen="$build/bench/rosterd-gen"
@@ -39,6 +57,7 @@ for tool in "$gen" "$rosterd"; do
                 exit 1
         fi
 done
+[ "$write_lp" = 1 ] || use_cbc=0
 if [ "$use_cbc" = 1 ] && ! command -v cbc >/dev/null; then
         echo "run.sh: cbc not found (apt-get install coinor-cbc), skipping the comparison" >&2
         use_cbc=0
@@ -50,11 +69,12 @@ fi
 
 mkdir -p "$out"
 log="$out/runs.tsv"
-printf 'scale\tseed\tparse\tbuild\tsolve\twall\trows\tcolumns\tstatus\tgoals\trss_kb\tcbc_status\tcbc_objective\tcbc_seconds\tglpk_coverage\n' >"$log"
+printf 'scale\tseed\tparse\tbuild\tsolve\twall\trows\tcolumns\tstatus\tgoals\trss_kb\tcbc_status\tcbc_objective\tcbc_seconds\tglpk_coverage\tglpsol_status\tglpsol_objective\n' >"$log"
 
 # The value of key=... in a stats line, or "-".
 field() {
-        sed -n "s/.*[[:space:]]$1=\\([^[:space:]]*\\).*/\\1/p" <<<"$2" | head -n1 | sed 's/s$//' | grep . || echo -
+        sed -n "s/.*[[:space:]]$1=\\([^[:space:]]*\\).*/\\1/p" <<<"$2" | head -n1 | sed -E 's/^([0-9.]+)s$/\1/' |
+                grep . || echo -
 }
 
 # The median of numbers on stdin ("-" when there are none).
@@ -82,53 +102,90 @@ for scale in $scales; do
                 "$gen" --scale "$scale" --seed "$seed" --week "$week" --out "$dir"
                 lp="$out/$scale-$seed.lp"
                 err="$out/$scale-$seed.stderr"
-                cmd=("$rosterd" --solve --week "$week" --stats --time-limit "$limit" --write-lp "$lp")
+                cmd=("$rosterd" --solve --week "$week" --stats --time-limit "$limit")
+                [ "$write_lp" = 1 ] && cmd+=(--write-lp "$lp")
                 echo "# $scale seed $seed: ${cmd[*]} $dir/*.yaml" >&2
+                hard=$((limit * 2 + 120))
                 start=$(date +%s.%N)
                 rc=0
-                "${timer[@]}" "${cmd[@]}" "$dir"/*.yaml >"$out/$scale-$seed.rosters.yaml" 2>"$err" || rc=$?
+                (ulimit -v $((mem_limit_mb * 1024)) &&
+                 exec timeout -k 10 "$hard" "${timer[@]}" "${cmd[@]}" "$dir"/*.yaml) \
+                        >"$out/$scale-$seed.rosters.yaml" 2>"$err" || rc=$?
                 end=$(date +%s.%N)
                 if [ "$rc" -ne 0 ]; then
                         echo "run.sh: rosterd exited with $rc on $scale seed $seed (see $err)" >&2
                 fi
                 stats="$(grep -m1 '^stats:' "$err" || true)"
+                if [ -z "$stats" ]; then
+                        case "$rc" in
+                        124 | 137) stats="stats: status=killed-after-${hard}s" ;;
+                        *) stats="stats: status=exit-$rc" ;;
+                        esac
+                fi
                 rss="$(field rss_kb "$stats")"
                 if [ "$rss" = - ]; then
                         rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$err" | head -n1)"
                         rss="${rss:--}"
                 fi
                 goals="$(grep -oE '(coverage|stability|people|handovers|shortfall-min|shortfall-target)=[^ ]+' <<<"$stats" |
-                         tr '\n' ' ' | sed 's/ $//')"
+                         tr '\n' ' ' | sed 's/ $//' || true)"
                 coverage="$(field coverage "$stats" | cut -d/ -f1)"
 
-                cbc_status=- cbc_obj=- cbc_sec=-
-                if [ "$use_cbc" = 1 ] && [ -s "$lp" ]; then
+                cbc_status=- cbc_obj=- cbc_sec=- glpsol_status=- glpsol_obj=-
+                lp_mb=0
+                [ -s "$lp" ] && lp_mb=$(( $(stat -c %s "$lp") / 1048576 ))
+                if [ "$use_cbc" = 1 ] && [ -s "$lp" ] && [ "$lp_mb" -gt "$cbc_max_mb" ]; then
+                        cbc_status="skipped:_LP_${lp_mb}MB"
+                elif [ "$use_cbc" = 1 ] && [ -s "$lp" ]; then
                         cbc_log="$out/$scale-$seed.cbc.log"
-                        # CBC reads CPLEX LP by the file name; its own time
-                        # limit, and a hard stop a little later.
-                        timeout $((limit + 60)) cbc "$lp" sec "$limit" threads 1 solve quit >"$cbc_log" 2>&1 || true
+                        model="$lp"
+                        if command -v glpsol >/dev/null; then
+                                # Writes the MPS file first, then solves.
+                                model="$out/$scale-$seed.mps"
+                                echo "# $scale seed $seed: glpsol --lp $lp --wfreemps $model --tmlim $limit" >&2
+                                timeout -k 10 $((limit + 120)) glpsol --lp "$lp" --wfreemps "$model" \
+                                        --tmlim "$limit" -o "$out/$scale-$seed.glpsol.sol" \
+                                        >"$out/$scale-$seed.glpsol.log" 2>&1 || true
+                                glpsol_status="$(sed -n 's/^Status: *//p' "$out/$scale-$seed.glpsol.sol" 2>/dev/null |
+                                                 head -n1 | tr ' ' '_')"
+                                glpsol_obj="$(sed -n 's/^Objective: *[^=]*= *\([^ ]*\).*/\1/p' \
+                                              "$out/$scale-$seed.glpsol.sol" 2>/dev/null | head -n1)"
+                                glpsol_status="${glpsol_status:--}" glpsol_obj="${glpsol_obj:--}"
+                                [ -s "$model" ] || model="$lp"
+                        fi
+                        echo "# $scale seed $seed: cbc $model timeMode elapsed sec $limit threads 1 solve quit" >&2
+                        cbc_start=$(date +%s.%N)
+                        crc=0
+                        timeout -k 10 $((limit + 120)) stdbuf -oL cbc "$model" timeMode elapsed sec "$limit" \
+                                threads 1 solve quit >"$cbc_log" 2>&1 || crc=$?
+                        cbc_end=$(date +%s.%N)
                         cbc_status="$(sed -n 's/^Result - //p' "$cbc_log" | head -n1 | tr ' ' '_')"
                         cbc_obj="$(sed -n 's/^Objective value: *//p' "$cbc_log" | head -n1 | tr -d ' ')"
-                        cbc_sec="$(sed -n 's/^Total time .*(Wallclock seconds): *//p' "$cbc_log" | head -n1 | tr -d ' ')"
-                        cbc_status="${cbc_status:--}" cbc_obj="${cbc_obj:--}" cbc_sec="${cbc_sec:--}"
+                        cbc_sec="$(awk -v a="$cbc_start" -v b="$cbc_end" 'BEGIN { printf "%.2f", b - a }')"
+                        [ -z "$cbc_status" ] && [ "$crc" -ne 0 ] && cbc_status="killed-after-$((limit + 120))s"
+                        cbc_status="${cbc_status:--}" cbc_obj="${cbc_obj:--}"
+                        [ "$model" != "$lp" ] && rm -f "$model"
                 fi
-                printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+                [ "$keep_lp" = 1 ] || rm -f "$lp"
+                printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
                         "$scale" "$seed" "$(field parse "$stats")" "$(field build "$stats")" \
                         "$(field solve "$stats")" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
                         "$(field rows "$stats")" "$(field columns "$stats")" "$(field status "$stats")" \
-                        "${goals:--}" "$rss" "$cbc_status" "$cbc_obj" "$cbc_sec" "${coverage:--}" >>"$log"
+                        "${goals:--}" "$rss" "$cbc_status" "$cbc_obj" "$cbc_sec" "${coverage:--}" \
+                        "$glpsol_status" "$glpsol_obj" >>"$log"
         done
 done
 
 echo
 echo "Per run ($log):"
 echo
-echo "| scale | seed | parse s | build s | solve s | rows | columns | status | goals value/bound/gap | peak RSS MB | CBC (coverage model) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-tail -n +2 "$log" | while IFS=$'\t' read -r scale seed parse bld solve wall rows cols status goals rss cst cobj csec gcov; do
+echo "| scale | seed | parse s | build s | solve s | rows | columns | status | goals value/bound/gap | peak RSS MB | LP: glpsol | LP: CBC |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+tail -n +2 "$log" | while IFS=$'\t' read -r scale seed parse bld solve wall rows cols status goals rss cst cobj csec gcov gst gobj; do
         rss_mb=-
         [ "$rss" != - ] && rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
-        echo "| $scale | $seed | $parse | $bld | $solve | $rows | $cols | $status | $goals | $rss_mb | $cst obj $cobj in ${csec}s (GLPK $gcov) |"
+        echo "| $scale | $seed | $parse | $bld | $solve | $rows | $cols | $status | $goals | $rss_mb |" \
+             "$gst $gobj | $cst $cobj (${csec}s) |"
 done
 
 echo

@@ -13,6 +13,8 @@
  *      against them applies);
  *   4. plan one employer alone: the others' approved rosters become
  *      commitments of their candidates.
+ * And the generator itself: the same options give the same bytes, and
+ * every scale loads with the sizes it promises.
  *
  * Usage: generated [--quick] [--time-limit SECONDS] (default 5 s a solve) */
 #include <dirent.h>
@@ -117,6 +119,13 @@ static void remove_dir(const char *dir) {
         rmdir(dir);
 }
 
+static void make_temp_dir(char dir[static 4096]) {
+        const char *tmp = getenv("TMPDIR");
+
+        snprintf(dir, 4096, "%s/rosterd-generated-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        assert_non_null(mkdtemp(dir));
+}
+
 static rs_problem *build(const rc_corpus *corpus, const char *week_text, const char *employer) {
         rc_diags diags = {0};
         rs_problem *p = NULL;
@@ -198,15 +207,13 @@ static void run_case(void **state) {
                 .scale = gc->scale, .employers = gc->employers, .candidates = gc->candidates,
                 .seed = gc->seed, .week = WEEK,
         };
-        const char *tmp = getenv("TMPDIR");
         char dir[4096], label[96];
         rc_corpus corpus;
         rs_problem *p, *p2;
         rs_solution *s, *s2;
         char *err = NULL;
 
-        snprintf(dir, sizeof(dir), "%s/rosterd-generated-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        assert_non_null(mkdtemp(dir));
+        make_temp_dir(dir);
         if (rg_generate(&opts, dir, &err) < 0)
                 fprintf(stderr, "rg_generate: %s\n", err ? err : "failed");
         free(err);
@@ -260,6 +267,119 @@ static void run_case(void **state) {
         rc_corpus_done(&corpus);
 }
 
+static char *read_all(const char *path, size_t *ret_size) {
+        FILE *f = fopen(path, "rb");
+        char *buf = NULL;
+        size_t size = 0, cap = 0, n;
+
+        assert_non_null(f);
+        do {
+                if (size == cap) {
+                        cap = cap ? cap * 2 : 65536;
+                        buf = realloc(buf, cap);
+                        assert_non_null(buf);
+                }
+                n = fread(buf + size, 1, cap - size, f);
+                size += n;
+        } while (n > 0);
+        fclose(f);
+        *ret_size = size;
+        return buf;
+}
+
+/* The same options give the same bytes; another seed another week. */
+static void test_generator_deterministic(void **state) {
+        static const char *const files[] = {"config.yaml", "candidates.yaml", "timetable-taalschool-eindhoven.yaml"};
+        rg_options opts = {.scale = RG_SCALE_SMALL, .seed = 42, .week = WEEK};
+        char a[4096], b[4096], c[4096];
+
+        (void) state;
+        make_temp_dir(a);
+        make_temp_dir(b);
+        make_temp_dir(c);
+        assert_int_equal(rg_generate(&opts, a, NULL), 0);
+        assert_int_equal(rg_generate(&opts, b, NULL), 0);
+        opts.seed = 43;
+        assert_int_equal(rg_generate(&opts, c, NULL), 0);
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+                char pa[8192], pb[8192], pc[8192];
+                size_t na, nb, nc;
+                char *ta, *tb, *tc;
+
+                snprintf(pa, sizeof(pa), "%s/%s", a, files[i]);
+                snprintf(pb, sizeof(pb), "%s/%s", b, files[i]);
+                snprintf(pc, sizeof(pc), "%s/%s", c, files[i]);
+                ta = read_all(pa, &na);
+                tb = read_all(pb, &nb);
+                tc = read_all(pc, &nc);
+                assert_true(na > 0 && na == nb && memcmp(ta, tb, na) == 0);
+                if (i > 0)
+                        assert_false(na == nc && memcmp(ta, tc, na) == 0);
+                free(ta);
+                free(tb);
+                free(tc);
+        }
+        remove_dir(a);
+        remove_dir(b);
+        remove_dir(c);
+
+        /* Bad options are refused with a message. */
+        {
+                char *err = NULL;
+
+                opts.week = "2026-W54";
+                assert_int_equal(rg_generate(&opts, a, &err), -EINVAL);
+                assert_non_null(err);
+                free(err);
+        }
+}
+
+/* Every scale writes documents the loader accepts, with the sizes the
+ * scale promises. */
+static void test_generator_scales(void **state) {
+        static const struct {
+                rg_scale scale;
+                size_t employers, candidates;
+        } scales[] = {
+                {RG_SCALE_SMALL, 5, 25},
+                {RG_SCALE_EINDHOVEN, 60, 400},
+                {RG_SCALE_REGION, 250, 1500},
+        };
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+                rg_options opts = {.scale = scales[i].scale, .seed = 7, .week = WEEK};
+                rc_corpus corpus;
+                rs_problem *p;
+                char dir[4096];
+                size_t n_classes = 0, n_unavailable = 0, n_placed = 0;
+
+                make_temp_dir(dir);
+                assert_int_equal(rg_generate(&opts, dir, NULL), 0);
+                rc_corpus_init(&corpus);
+                load_dir(dir, &corpus);
+                remove_dir(dir);
+                p = build(&corpus, WEEK, NULL);
+                assert_int_equal(p->n_employers, scales[i].employers);
+                assert_int_equal(p->n_candidates, scales[i].candidates);
+                assert_true(p->n_positions >= p->n_employers);
+                for (size_t c = 0; c < p->n_candidates; c++) {
+                        n_classes += p->candidates[c].n_classes;
+                        n_unavailable += p->candidates[c].n_unavailable;
+                        n_placed += !p->candidates[c].any_employer && p->candidates[c].n_employers > 0;
+                }
+                /* Most candidates attend classes and are placed somewhere;
+                 * some have unavailability. */
+                assert_true(n_classes >= p->n_candidates);
+                assert_true(n_placed >= p->n_candidates / 2);
+                assert_true(n_unavailable > 0);
+                printf("  %zu employers, %zu positions, %zu candidates, %zu class sessions, %zu places\n",
+                       p->n_employers, p->n_positions, p->n_candidates, n_classes, p->n_places);
+                rs_problem_free(p);
+                rc_corpus_done(&corpus);
+        }
+}
+
 int main(int argc, char **argv) {
         static const gen_case full[] = {
                 {"tiny 1x3 seed 1", RG_SCALE_SMALL, 1, 3, 1},
@@ -270,7 +390,7 @@ int main(int argc, char **argv) {
                 {"small seed 2", RG_SCALE_SMALL, 0, 0, 2},
         };
         size_t n = sizeof(full) / sizeof(full[0]);
-        struct CMUnitTest tests[sizeof(full) / sizeof(full[0])];
+        struct CMUnitTest tests[sizeof(full) / sizeof(full[0]) + 2];
 
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "--quick") == 0)
@@ -286,6 +406,8 @@ int main(int argc, char **argv) {
                 tests[i] = (struct CMUnitTest) {
                         .name = full[i].name, .test_func = run_case, .initial_state = (void *) &full[i],
                 };
+        tests[n++] = (struct CMUnitTest) {.name = "generator deterministic", .test_func = test_generator_deterministic};
+        tests[n++] = (struct CMUnitTest) {.name = "generator scales", .test_func = test_generator_scales};
         setvbuf(stdout, NULL, _IOLBF, 0);
         return _cmocka_run_group_tests("generated", tests, n, NULL, NULL);
 }
