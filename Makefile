@@ -1,13 +1,16 @@
-# The two commands of the README:
-#   make demo   builds rosterd and runs it on the bundled Eindhoven week
-#   make test   builds with AddressSanitizer + UBSan and runs every test
-# Both install the Debian build packages they need when run as root.
+# The commands of the README:
+#   make demo     builds rosterd and runs it on the bundled Eindhoven week
+#   make test     builds with AddressSanitizer + UBSan and runs every test
+#   make package  builds the Debian package build-package/rosterd_*.deb
+# Each installs the Debian build packages it needs when run as root.
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config libglpk-dev libyaml-dev \
-                   libsystemd-dev libcmocka-dev clang
+                   libsystemd-dev libcmocka-dev clang \
+                   systemd groff-base man-db dpkg-dev file socat
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PACKAGE_DIR ?= build-package
 
-.PHONY: all deps build build-test demo test bench clean
+.PHONY: all deps build build-test demo test bench package clean
 
 all: build
 
@@ -43,5 +46,13 @@ test: build-test
 bench: build
 	./bench/run.sh build
 
+# A release build for /usr in $(PACKAGE_DIR), packaged by CPack
+# (cmake/package.cmake); tests/ship builds it in a folder of its own.
+package: deps
+	cmake -S . -B $(PACKAGE_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+		-DBUILD_TESTING=OFF -DROSTERD_SANITIZE=OFF >/dev/null
+	cmake --build $(PACKAGE_DIR) -j $(JOBS)
+	cd $(PACKAGE_DIR) && cpack -G DEB
+
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-package

@@ -230,7 +230,7 @@ static void csv_field(FILE *out, const char *s, bool last) {
 }
 
 /* The calendar date of @day (0 = Monday) of ISO @week, "2026-12-03". */
-static void week_date(const char *week_text, int day, char buf[static 16], bool compact) {
+static void week_date(const char *week_text, int day, char buf[static 64], bool compact) {
         rc_week week;
         long z;
 
@@ -249,7 +249,7 @@ static void week_date(const char *week_text, int day, char buf[static 16], bool 
         long m = mp < 10 ? mp + 3 : mp - 9;
         if (m <= 2)
                 y++;
-        snprintf(buf, 16, compact ? "%04ld%02ld%02ld" : "%04ld-%02ld-%02ld", y, m, d);
+        snprintf(buf, 64, compact ? "%04ld%02ld%02ld" : "%04ld-%02ld-%02ld", y, m, d);
 }
 
 int rd_ctl_csv(FILE *out, const rd_node *roster, bool header, const char *candidate) {
@@ -269,7 +269,7 @@ int rd_ctl_csv(FILE *out, const rd_node *roster, bool header, const char *candid
                         for (size_t k = 0; k < rd_node_seq_len(lists[l]); k++) {
                                 const rd_node *a = lists[l]->items[k];
                                 const char *who = rd_node_get_text(a, "candidate");
-                                char date[16];
+                                char date[64];
                                 if (candidate && !is(who, candidate))
                                         continue;
                                 week_date(week, day_index(rd_node_get_text(a, "day")), date, false);
@@ -338,12 +338,14 @@ static void ics_line(FILE *out, const char *name, const char *value, bool escape
  * @next_day. */
 static void ics_time(const char *week, int day, const char *hhmm, bool next_day,
                      char buf[static 32]) {
-        char date[16];
+        char date[64];
         int h = 0, m = 0;
 
         week_date(week, day + (next_day ? 1 : 0), date, true);
         sscanf(hhmm ? hhmm : "00:00", "%d:%d", &h, &m);
-        snprintf(buf, 32, "%sT%02d%02d00", date, h, m);
+        /* A compact date is 8 characters (years of ISO weeks have 4
+         * digits); the precision tells the compiler so. */
+        snprintf(buf, 32, "%.8sT%02d%02d00", date, h, m);
 }
 
 static bool ends_next_day(const char *start, const char *end) {

@@ -337,13 +337,16 @@ int rd_store_read(rd_store *s, rd_area area, const char *name, char **ret_text,
 }
 
 int rd_store_quarantine(rd_store *s, rd_area area, const char *name) {
+        const char *area_name = rd_area_to_string(area);
         char target[600];
 
+        if (!area_name)
+                return -EINVAL;
         for (int i = 0; i < 1000; i++) {
                 if (i == 0)
-                        snprintf(target, sizeof target, "%s.%s", rd_area_to_string(area), name);
+                        snprintf(target, sizeof target, "%s.%s", area_name, name);
                 else
-                        snprintf(target, sizeof target, "%s.%s.%d", rd_area_to_string(area), name, i);
+                        snprintf(target, sizeof target, "%s.%s.%d", area_name, name, i);
                 if (faccessat(s->quarantine_fd, target, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
                         continue;
                 if (renameat(s->area_fd[area], name, s->quarantine_fd, target) < 0)

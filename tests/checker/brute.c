@@ -591,7 +591,9 @@ static void leaf(search *s) {
 static void search_candidates(search *s, size_t c) {
         brute *b = s->b;
 
-        if (c == b->p->n_candidates) {
+        /* The generator never makes more than MAX_CANDIDATES; the second
+         * test lets the compiler see the bound of s->chosen. */
+        if (c == b->p->n_candidates || c == MAX_CANDIDATES) {
                 leaf(s);
                 return;
         }
