@@ -337,6 +337,13 @@ static int explain_interval(const explainer *ex, size_t pi, size_t si, rs_uncove
                         n++;
         }
         u->n_why = n;
+        /* Give back what the candidates not listed would have taken. */
+        if (n < problem->n_candidates) {
+                rs_why *w = realloc(u->why, (n + 1) * sizeof(rs_why));
+
+                if (w)
+                        u->why = w;
+        }
         return 0;
 }
 

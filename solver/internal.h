@@ -126,18 +126,92 @@ rs_model *rs_model_new(const rs_prep *prep, const rs_comp *comp);
 rs_model *rs_model_free(rs_model *m, bool glpk_alive);
 /* Builds the rows and columns (GLPK must be guarded by the caller). */
 int rs_model_build(rs_model *m, bool names);
-/* Lexicographic solve, @seconds of budget (0 = none). Writes the chosen
- * options into @chosen (indexed like prep->opt_*) and the per-goal
- * results into @acc. */
+/* Lexicographic solve, @seconds of budget (0 = none), starting from the
+ * roster in @chosen (indexed like prep->opt_*; it must keep the rules).
+ * Writes the roster found into @chosen and the per-goal results into
+ * @acc. */
 int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t comp_index,
                    size_t n_comps, bool *chosen, rs_goal_acc acc[static _RS_GOAL_MAX]);
 int rs_model_write_lp(rs_model *m, const char *path);
+/* Weighted covered minutes no roster exceeds (from lagrange.c). */
+void rs_model_set_coverage_bound(rs_model *m, double covered);
 void rs_model_size(const rs_model *m, long *ret_rows, long *ret_columns);
+
+/* heuristic.c: lexicographic best-response local search over weekly
+ * patterns, one candidate at a time, with ruin-and-recreate rounds; any
+ * size, always a valid roster. @chosen holds the start roster (options of
+ * this component) and gets the result; it only ever moves to
+ * lexicographically better rosters. The rounds are a fixed number unless
+ * @until_deadline (and a deadline is set): then they go on until it. */
+int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool until_deadline,
+                 bool *chosen);
+
+/* lagrange.c: an upper bound on the priority-weighted minutes @comp can
+ * cover (a Lagrangian relaxation of the headcount rows, improved for up
+ * to @max_rounds rounds or until @deadline, towards @known_covered, what
+ * a roster already covers). Each round's best pattern of each candidate
+ * (index into comp->cands; options of that candidate) goes to @sink when
+ * it is not NULL. *ret_bound is HUGE_VAL when the relaxation
+ * does not apply (more than one block a day, or shifts so long that a
+ * block of one day could follow one of a later day). */
+typedef int (*rs_pattern_sink)(void *userdata, size_t cand_index, const size_t *opts, size_t n_opts);
+int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, double deadline, int max_rounds,
+                      double known_covered, rs_pattern_sink sink, void *sink_userdata, double *ret_bound);
+
+/* The same best-pattern path for other prices: rs_pricer_prices() is
+ * the price of each segment (numbered position by position, shift by
+ * shift, grid interval by grid interval), to be set by the caller;
+ * rs_pricer_best() the best pattern of candidate @cand_index (into
+ * comp->cands) under them and its value Σ(priority minutes - prices),
+ * 0 and no options when nothing is worth working. rs_pricer_new() gives
+ * NULL where the path does not apply (as rs_coverage_bound()). */
+typedef struct rs_pricer rs_pricer;
+int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret);
+rs_pricer *rs_pricer_free(rs_pricer *p);
+double *rs_pricer_prices(rs_pricer *p);
+int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t opts[static RS_DAYS_PER_WEEK],
+                   size_t *ret_n);
+
+/* master.c: goal 1 as a MIP over a pool of whole weekly patterns (one
+ * block a day only). rs_master_add_pattern() is an rs_pattern_sink for
+ * rs_coverage_bound(). rs_master_solve() adds the roster in @chosen to
+ * the pool, solves until @deadline or a roster covering @target (the
+ * bound), and replaces the roster of the component in @chosen only by
+ * one that covers strictly more. *ret_bound: a bound on covered minutes
+ * from the LP duals (HUGE_VAL when none). GLPK must
+ * be guarded by the caller; after a GLPK error free with @glpk_alive
+ * false. */
+typedef struct rs_master rs_master;
+rs_master *rs_master_new(const rs_prep *prep, const rs_comp *comp);
+rs_master *rs_master_free(rs_master *m, bool glpk_alive);
+int rs_master_add_pattern(void *master, size_t cand_index, const size_t *opts, size_t n_opts);
+int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, bool *ret_improved,
+                    double *ret_bound);
+size_t rs_master_pool_size(const rs_master *m);
+
+/* Which formulation solves the components (solve.c). AUTO: the direct
+ * MIP, started from the heuristic's roster, for components small enough
+ * for GLPK; the heuristic alone above that. Tests force one or the other. */
+typedef enum rs_engine {
+        RS_ENGINE_AUTO,
+        RS_ENGINE_DIRECT,
+        RS_ENGINE_HEURISTIC,
+} rs_engine;
+int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
+                    rs_solution **ret_solution, char **reterr_message);
+/* Makes one invalid GLPK call under rs_solve()'s guard: -EIO when the
+ * guard caught it (for the tests; the process must survive it). */
+int rs_glpk_guard_check(void);
 
 /* explain.c: uncovered intervals and their why-lists for every position. */
 int rs_explain(const rs_prep *prep, const bool *chosen, rs_solution *solution);
 
 /* Small helpers shared by the files (util.c). */
+/* Makes room for @need elements of @elem bytes in *@p (capacity *@cap,
+ * doubled from 64): 0 or -ENOMEM, *@p unchanged on failure. */
+int rs_grow(void **p, size_t elem, size_t need, size_t *cap);
+/* Greatest common divisor, >= 0; rs_gcd(0, b) = |b|. */
+long rs_gcd(long a, long b);
 char *rs_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "07:00" for absolute minutes, modulo the day. */
 void rs_format_clock(int t, char buf[static 8]);

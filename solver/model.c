@@ -97,6 +97,7 @@ struct rs_model {
         double *stab_coef;              /* per x: -kept approved minutes / stab_scale */
         double stab_scale;
         double stab_const;              /* approved minutes the component could keep */
+        double cov_known;               /* covered minutes no roster exceeds, or HUGE_VAL */
 
         double *inc;                    /* incumbent, 1-based, n_cols + 1 */
         double *work;
@@ -137,26 +138,9 @@ static long gcd_l(long a, long b) {
         return a;
 }
 
-static int grow(void **p, size_t elem, size_t need, size_t *cap) {
-        size_t ncap;
-        void *n;
-
-        if (need <= *cap)
-                return 0;
-        ncap = *cap ? *cap : 64;
-        while (ncap < need)
-                ncap *= 2;
-        n = realloc(*p, ncap * elem);
-        if (!n)
-                return -ENOMEM;
-        *p = n;
-        *cap = ncap;
-        return 0;
-}
-
 static int grow_int(void **p, size_t elem, int need, int *cap) {
         size_t c = (size_t) *cap;
-        int r = grow(p, elem, (size_t) need, &c);
+        int r = rs_grow(p, elem, (size_t) need, &c);
 
         *cap = (int) c;
         return r;
@@ -169,7 +153,12 @@ rs_model *rs_model_new(const rs_prep *prep, const rs_comp *comp) {
                 return NULL;
         m->prep = prep;
         m->comp = comp;
+        m->cov_known = HUGE_VAL;
         return m;
+}
+
+void rs_model_set_coverage_bound(rs_model *m, double covered) {
+        m->cov_known = covered;
 }
 
 static void free_triplets(rs_model *m) {
@@ -237,9 +226,9 @@ static int row_add(rs_model *m, int col, double v) {
         if (m->ne + 2 > m->ne_cap) {
                 size_t c1 = m->ne_cap, c2 = m->ne_cap, c3 = m->ne_cap;
 
-                if (grow((void **) &m->ia, sizeof(int), m->ne + 2, &c1) < 0 ||
-                    grow((void **) &m->ja, sizeof(int), m->ne + 2, &c2) < 0 ||
-                    grow((void **) &m->ar, sizeof(double), m->ne + 2, &c3) < 0)
+                if (rs_grow((void **) &m->ia, sizeof(int), m->ne + 2, &c1) < 0 ||
+                    rs_grow((void **) &m->ja, sizeof(int), m->ne + 2, &c2) < 0 ||
+                    rs_grow((void **) &m->ar, sizeof(double), m->ne + 2, &c3) < 0)
                         return -ENOMEM;
                 m->ne_cap = c1;
         }
@@ -1057,9 +1046,9 @@ static void stage_callback(glp_tree *tree, void *info) {
         }
 }
 
+/* GLPK's tm_lim for @seconds left (callers pass no deadline as INT_MAX
+ * themselves): a deadline already passed still gets 1 ms, never "none". */
 static int ms_of(double seconds) {
-        if (seconds <= 0)
-                return INT_MAX;
         if (seconds * 1000 >= INT_MAX)
                 return INT_MAX;
         return seconds * 1000 < 1 ? 1 : (int) (seconds * 1000);
@@ -1080,6 +1069,20 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
         *ret_proven = false;
         for (int c = 1; c <= m->n_cols; c++)
                 glp_set_obj_coef(m->lp, c, coef(m, goal, c));
+        /* A bound found elsewhere (lagrange.c) may settle goal 1 at once. */
+        if (goal == RS_GOAL_COVERAGE && m->cov_known < HUGE_VAL) {
+                double known = -m->cov_known / m->cov_scale;
+
+                if (integral)
+                        known = ceil(known - 1e-6);
+                if (known > bound)
+                        bound = known;
+                if (inc_val - bound < eps) {
+                        *ret_bound = inc_val;
+                        *ret_proven = true;
+                        return 0;
+                }
+        }
 
         glp_init_smcp(&smcp);
         smcp.msg_lev = GLP_MSG_OFF;
@@ -1096,9 +1099,14 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
                 *ret_proven = inc_val - bound < eps;
                 return 0;
         }
-        bound = glp_get_obj_val(m->lp);
-        if (integral)
-                bound = ceil(bound - 1e-6);
+        {
+                double lp = glp_get_obj_val(m->lp);
+
+                if (integral)
+                        lp = ceil(lp - 1e-6);
+                if (lp > bound)
+                        bound = lp;
+        }
         if (inc_val - bound < eps) {
                 *ret_bound = inc_val;
                 *ret_proven = true;
@@ -1108,12 +1116,11 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
         glp_init_iocp(&iocp);
         iocp.msg_lev = GLP_MSG_OFF;
         iocp.presolve = GLP_OFF;
+        /* GLPK's defaults (Driebeck-Tomlin branching, best local bound,
+         * no cuts) found the best rosters within a time limit in our
+         * measurements; its cuts slowed the nodes more than they helped. */
         iocp.br_tech = GLP_BR_DTH;
         iocp.bt_tech = GLP_BT_BLB;
-        iocp.clq_cuts = GLP_ON;
-        iocp.gmi_cuts = GLP_ON;
-        iocp.mir_cuts = GLP_ON;
-        iocp.cov_cuts = GLP_ON;
         iocp.mip_gap = mip_gap;
         iocp.tm_lim = deadline > 0 ? ms_of(deadline - rs_now()) : INT_MAX;
         iocp.cb_func = stage_callback;
@@ -1127,7 +1134,9 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
                         m->work[c] = glp_mip_col_val(m->lp, c);
                 complete(m, m->work);
                 v = objective_of(m, goal, m->work);
-                if (v < inc_val + 1e-9 * fmax(1, fabs(inc_val))) {
+                /* Only a strictly better roster replaces the incumbent: an equal one
+                 * could be worse for the goals still to come. */
+                if (v < inc_val - 1e-9 * fmax(1, fabs(inc_val))) {
                         memcpy(m->inc, m->work, ((size_t) m->n_cols + 1) * sizeof(double));
                         inc_val = v;
                 }
@@ -1191,15 +1200,19 @@ static bool goal_has_terms(const rs_model *m, rs_goal goal) {
 
 int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t comp_index,
                    size_t n_comps, bool *chosen, rs_goal_acc acc[static _RS_GOAL_MAX]) {
-        /* Later goals usually close at the root; coverage gets the most. */
+        /* Later goals usually close at the root; coverage gets the most
+         * (time a stage leaves unused goes to the next ones). */
         static const double weight[_RS_GOAL_MAX] = {
-                [RS_GOAL_COVERAGE] = 4, [RS_GOAL_STABILITY] = 2, [RS_GOAL_PEOPLE] = 2,
+                [RS_GOAL_COVERAGE] = 8, [RS_GOAL_STABILITY] = 2, [RS_GOAL_PEOPLE] = 2,
                 [RS_GOAL_HANDOVERS] = 2, [RS_GOAL_SHORTFALL_MIN] = 1, [RS_GOAL_SHORTFALL_TARGET] = 1,
         };
         const rs_problem *problem = m->prep->problem;
         double end = seconds > 0 ? rs_now() + seconds : 0;
         int r;
 
+        /* Start from the roster in @chosen (it keeps every rule). */
+        for (size_t j = 0; j < m->n_x; j++)
+                m->inc[j + 1] = chosen[m->opts[j]] ? 1 : 0;
         complete(m, m->inc);
         for (int g = 0; g < _RS_GOAL_MAX; g++) {
                 double deadline = 0, bound, left = 0;

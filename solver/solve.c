@@ -20,6 +20,8 @@ typedef struct solve_ctx {
         rs_prep prep;
         bool *chosen;
         rs_model *model;
+        rs_master *master;
+        rs_engine engine;
         rs_comp whole;                  /* every candidate and position, for write_lp */
         rs_goal_acc acc[_RS_GOAL_MAX];
         long rows;
@@ -82,6 +84,187 @@ static void note_size(solve_ctx *ctx) {
         }
 }
 
+/* Above this many options GLPK's simplex alone outlasts any sensible
+ * time limit (docs/solver.md has the measurements); such components get
+ * the heuristic's roster and bounds that need no LP. */
+#define DIRECT_MAX_OPTIONS 20000
+/* The largest model opts.write_lp writes. */
+#define WRITE_LP_MAX_OPTIONS 1000000
+
+static bool use_direct(const solve_ctx *ctx, const rs_comp *comp) {
+        switch (ctx->engine) {
+        case RS_ENGINE_DIRECT:
+                return true;
+        case RS_ENGINE_HEURISTIC:
+                return false;
+        case RS_ENGINE_AUTO:
+        default:
+                return comp->n_opts <= DIRECT_MAX_OPTIONS;
+        }
+}
+
+/* Bounds that hold for any roster of @comp, for the goals the heuristic
+ * alone decided: no segment gets more people than its headcount or than
+ * the candidates who can work it; nothing below zero. In the units of
+ * rs_goal_acc (constants left out). One pass over the options. */
+static int static_bounds(const solve_ctx *ctx, const rs_comp *comp, rs_goal_acc acc[static _RS_GOAL_MAX]) {
+        const rs_prep *prep = &ctx->prep;
+        const rs_problem *problem = ctx->problem;
+        size_t n_flat = prep->shift_base[problem->n_positions], n_seg = 0, *base = NULL;
+        int *able = NULL;
+        size_t *stamp = NULL;
+        int r = -ENOMEM;
+
+        for (int g = 0; g < _RS_GOAL_MAX; g++)
+                acc[g] = (rs_goal_acc) { .proven = false, .bound = 0 };
+        base = calloc(n_flat + 1, sizeof(size_t));
+        if (!base)
+                goto out;
+        for (size_t pi = 0; pi < problem->n_positions; pi++)
+                for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
+                        base[prep->shift_base[pi] + si] = n_seg;
+                        n_seg += problem->positions[pi].shifts[si].n_grid;
+                }
+        able = calloc(n_seg + 1, sizeof(int));
+        stamp = malloc((n_seg + 1) * sizeof(size_t));
+        if (!able || !stamp)
+                goto out;
+        for (size_t g = 0; g <= n_seg; g++)
+                stamp[g] = RS_NO_INDEX;
+        /* Distinct candidates able to work each segment. */
+        for (size_t k = 0; k < comp->n_cands; k++) {
+                size_t ci = comp->cands[k];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
+                        const rs_block *b = &prep->blocks[prep->opt_block[o]];
+                        size_t at = base[prep->shift_base[b->position] + b->shift];
+
+                        for (int g = b->first; g < b->last; g++)
+                                if (stamp[at + (size_t) g] != ci) {
+                                        stamp[at + (size_t) g] = ci;
+                                        able[at + (size_t) g]++;
+                                }
+                }
+        }
+        for (size_t i = 0; i < comp->n_positions; i++) {
+                size_t pi = comp->positions[i];
+                const rs_position *p = &problem->positions[pi];
+
+                for (size_t si = 0; si < p->n_shifts; si++) {
+                        const rs_shift *s = &p->shifts[si];
+                        size_t at = base[prep->shift_base[pi] + si];
+
+                        for (size_t g = 0; g + 1 < s->n_grid; g++) {
+                                int n = able[at + g] < s->headcount ? able[at + g] : s->headcount;
+
+                                acc[RS_GOAL_COVERAGE].bound -= p->priority * n * (s->grid[g + 1] - s->grid[g]);
+                        }
+                }
+        }
+        for (size_t a = 0; problem->has_approved && a < problem->n_approved; a++) {
+                const rs_approved_block *ab = &problem->approved[a];
+
+                if (prep->pos_comp[ab->position] != RS_NO_INDEX &&
+                    &prep->comps[prep->pos_comp[ab->position]] == comp)
+                        acc[RS_GOAL_STABILITY].bound -= ab->end - ab->start;
+        }
+        r = 0;
+out:
+        free(base);
+        free(able);
+        free(stamp);
+        return r;
+}
+
+/* Priority-weighted minutes the roster in ctx->chosen covers in @comp. */
+static double covered_now(const solve_ctx *ctx, const rs_comp *comp) {
+        const rs_prep *prep = &ctx->prep;
+        double sum = 0;
+
+        for (size_t i = 0; i < comp->n_cands; i++) {
+                size_t ci = comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        if (ctx->chosen[o]) {
+                                const rs_block *b = &prep->blocks[prep->opt_block[o]];
+
+                                sum += ctx->problem->positions[b->position].priority * (b->end - b->start);
+                        }
+        }
+        return sum;
+}
+
+/* A bound on covered minutes rounded down to what a roster can cover
+ * when every position has the same priority (then covered minutes are
+ * multiples of the gcd of the block lengths). */
+static double round_covered(const solve_ctx *ctx, const rs_comp *comp, double bound) {
+        const rs_prep *prep = &ctx->prep;
+        const rs_problem *problem = ctx->problem;
+        double prio = -1;
+        bool same = true;
+        long g = 0;
+
+        if (bound == HUGE_VAL)
+                return bound;
+        for (size_t i = 0; i < comp->n_cands; i++) {
+                size_t ci = comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
+                        const rs_block *b = &prep->blocks[prep->opt_block[o]];
+                        g = rs_gcd(g, b->end - b->start);
+                        if (prio < 0)
+                                prio = problem->positions[b->position].priority;
+                        else if (problem->positions[b->position].priority != prio)
+                                same = false;
+                }
+        }
+        if (same && g > 0 && prio > 0) {
+                double unit = prio * (double) g;
+
+                bound = floor(bound / unit + 1e-6) * unit;
+        }
+        return bound;
+}
+
+/* The Lagrangian bound on goal 1 until @bound_deadline, collecting the
+ * patterns it prices; then, when the roster in ctx->chosen is short of
+ * the bound, the pattern MIP over them until @master_deadline, whose LP
+ * duals may tighten the bound. */
+static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_deadline,
+                              double master_deadline, double *ret_covered_max) {
+        double bound = HUGE_VAL, master_bound = HUGE_VAL;
+        bool improved = false;
+        int r;
+
+        *ret_covered_max = HUGE_VAL;
+        ctx->master = rs_master_new(&ctx->prep, comp);
+        if (!ctx->master)
+                return -ENOMEM;
+        r = rs_coverage_bound(&ctx->prep, comp, bound_deadline, 150, covered_now(ctx, comp),
+                              rs_master_add_pattern, ctx->master, &bound);
+        if (r < 0)
+                return r;
+        bound = round_covered(ctx, comp, bound);
+        if (bound < HUGE_VAL && covered_now(ctx, comp) < bound - 1e-6) {
+                if (ctx->clock.progress) {
+                        char text[128];
+
+                        snprintf(text, sizeof(text), "%zu candidates, %zu positions: %zu weekly patterns",
+                                 comp->n_cands, comp->n_positions, rs_master_pool_size(ctx->master));
+                        ctx->clock.progress(ctx->clock.progress_userdata, text);
+                }
+                r = rs_master_solve(ctx->master, master_deadline, bound, ctx->chosen, &improved, &master_bound);
+                if (r < 0)
+                        return r;
+                master_bound = round_covered(ctx, comp, master_bound);
+                if (master_bound < bound)
+                        bound = master_bound;
+        }
+        ctx->master = rs_master_free(ctx->master, true);
+        *ret_covered_max = bound;
+        return 0;
+}
+
 /* The part that calls GLPK. A GLPK error longjmps out of here. */
 static int solve_glpk(solve_ctx *ctx) {
         rs_prep *prep = &ctx->prep;
@@ -89,6 +272,12 @@ static int solve_glpk(solve_ctx *ctx) {
         int r;
 
         if (ctx->opts.write_lp) {
+                /* At region scale the text alone would approach a gigabyte. */
+                if (prep->n_opts > WRITE_LP_MAX_OPTIONS) {
+                        ctx->error = rs_strdup_printf("the model has %zu columns, more than the %d an LP file "
+                                                      "is written for", prep->n_opts, WRITE_LP_MAX_OPTIONS);
+                        return -EFBIG;
+                }
                 r = build_whole(ctx);
                 if (r < 0)
                         return r;
@@ -112,7 +301,7 @@ static int solve_glpk(solve_ctx *ctx) {
         for (size_t k = 0; k < prep->n_comps; k++) {
                 const rs_comp *comp = &prep->comps[k];
                 rs_goal_acc acc[_RS_GOAL_MAX];
-                double seconds = 0;
+                double seconds = 0, covered_max;
 
                 if (ctx->clock.limit > 0) {
                         double left = ctx->clock.start + ctx->clock.limit - rs_now();
@@ -124,17 +313,69 @@ static int solve_glpk(solve_ctx *ctx) {
                                 seconds = 0.01;
                 }
                 opts_left -= comp->n_opts;
-                ctx->model = rs_model_new(prep, comp);
-                if (!ctx->model)
-                        return -ENOMEM;
-                r = rs_model_build(ctx->model, false);
-                if (r < 0)
-                        return r;
-                r = rs_model_solve(ctx->model, &ctx->clock, seconds, k, prep->n_comps, ctx->chosen, acc);
-                if (r < 0)
-                        return r;
-                note_size(ctx);
-                ctx->model = rs_model_free(ctx->model, true);
+                if (ctx->clock.progress) {
+                        char text[128];
+
+                        snprintf(text, sizeof(text), "component %zu/%zu (%zu candidates, %zu positions): heuristic",
+                                 k + 1, prep->n_comps, comp->n_cands, comp->n_positions);
+                        ctx->clock.progress(ctx->clock.progress_userdata, text);
+                }
+                if (use_direct(ctx, comp)) {
+                        double start = rs_now();
+
+                        /* A first roster from the local search (a fixed number of
+                         * rounds); goal 1 from the patterns until half the time;
+                         * the local search again for the goals after it; GLPK's
+                         * direct model from that roster with what is left. */
+                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds / 10 : 0, false, ctx->chosen);
+                        if (r < 0)
+                                return r;
+                        r = bound_and_patterns(ctx, comp, seconds > 0 ? rs_now() + seconds / 10 : 0,
+                                               seconds > 0 ? start + seconds / 2 : 0, &covered_max);
+                        if (r < 0)
+                                return r;
+                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds * 0.6 : 0, false, ctx->chosen);
+                        if (r < 0)
+                                return r;
+                        ctx->model = rs_model_new(prep, comp);
+                        if (!ctx->model)
+                                return -ENOMEM;
+                        r = rs_model_build(ctx->model, false);
+                        if (r < 0)
+                                return r;
+                        rs_model_set_coverage_bound(ctx->model, covered_max);
+                        if (seconds > 0) {
+                                seconds -= rs_now() - start;
+                                if (seconds < 0.01)
+                                        seconds = 0.01;
+                        }
+                        r = rs_model_solve(ctx->model, &ctx->clock, seconds, k, prep->n_comps, ctx->chosen, acc);
+                        if (r < 0)
+                                return r;
+                        note_size(ctx);
+                        ctx->model = rs_model_free(ctx->model, true);
+                } else {
+                        double start = rs_now();
+
+                        /* A roster, the bound with its patterns, the pattern
+                         * MIP, and the local search again from its roster for
+                         * the goals after coverage. */
+                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds * 0.4 : 0, true, ctx->chosen);
+                        if (r < 0)
+                                return r;
+                        r = static_bounds(ctx, comp, acc);
+                        if (r < 0)
+                                return r;
+                        r = bound_and_patterns(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
+                                               seconds > 0 ? start + seconds * 0.8 : 0, &covered_max);
+                        if (r < 0)
+                                return r;
+                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds : 0, true, ctx->chosen);
+                        if (r < 0)
+                                return r;
+                        if (covered_max < HUGE_VAL && -covered_max > acc[RS_GOAL_COVERAGE].bound)
+                                acc[RS_GOAL_COVERAGE].bound = -covered_max;
+                }
                 for (int g = 0; g < _RS_GOAL_MAX; g++) {
                         ctx->acc[g].proven = ctx->acc[g].proven && acc[g].proven;
                         ctx->acc[g].bound += acc[g].bound;
@@ -332,7 +573,8 @@ static void fill_goals(solve_ctx *ctx, rs_solution *sol) {
                         value[g] = 0;
                 gr->solved = true;
                 gr->value = value[g];
-                gr->proven = ctx->acc[g].proven;
+                /* A roster that meets a bound is proven, however it was found. */
+                gr->proven = ctx->acc[g].proven || bound >= value[g] - 1e-9 * (1 + fabs(value[g]));
                 if (gr->proven || bound > value[g]) {
                         gr->bound = value[g];
                         gr->gap = 0;
@@ -355,6 +597,52 @@ static void ctx_done(solve_ctx *ctx, bool glpk_alive) {
         free(ctx->whole.positions);
         free(ctx->error);
         free(ctx);
+}
+
+/* Runs @fn with GLPK silenced and its errors caught: a GLPK error
+ * longjmps back here (after glp_free_env() in the hook) and becomes -EIO;
+ * the model GLPK owned parts of is freed without touching GLPK. Either
+ * way no GLPK state outlives the call. */
+static int guarded(solve_ctx *ctx, int (*fn)(solve_ctx *ctx)) {
+        int r;
+
+        if (setjmp(ctx->jmp)) {
+                ctx->model = rs_model_free(ctx->model, false);
+                ctx->master = rs_master_free(ctx->master, false);
+                return -EIO;
+        }
+        glp_term_hook(glpk_term_hook, NULL);
+        glp_error_hook(glpk_error_hook, ctx);
+        glp_term_out(GLP_OFF);
+        r = fn(ctx);
+        ctx->model = rs_model_free(ctx->model, true);
+        ctx->master = rs_master_free(ctx->master, true);
+        glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
+        glp_free_env();
+        return r;
+}
+
+/* A GLPK call that is an error (a column that does not exist). */
+static int misuse_glpk(solve_ctx *ctx) {
+        glp_prob *lp = glp_create_prob();
+
+        (void) ctx;
+        glp_add_cols(lp, 1);
+        glp_set_col_bnds(lp, 2, GLP_FX, 0, 0);
+        glp_delete_prob(lp);
+        return 0;
+}
+
+int rs_glpk_guard_check(void) {
+        solve_ctx *ctx = calloc(1, sizeof(*ctx));
+        int r;
+
+        if (!ctx)
+                return -ENOMEM;
+        r = guarded(ctx, misuse_glpk);
+        ctx_done(ctx, false);
+        return r;
 }
 
 static int fail_with(char **reterr_message, int r, char *msg) {
@@ -392,6 +680,11 @@ static int infeasible_solution(solve_ctx *ctx, char *reason, rs_solution **ret) 
 
 int rs_solve(const rs_problem *problem, const rs_solve_opts *opts, rs_solution **ret_solution,
              char **reterr_message) {
+        return rs_solve_engine(problem, opts, RS_ENGINE_AUTO, ret_solution, reterr_message);
+}
+
+int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
+                    rs_solution **ret_solution, char **reterr_message) {
         solve_ctx *ctx;
         rs_solution *sol = NULL;
         char *msg = NULL;
@@ -412,6 +705,7 @@ int rs_solve(const rs_problem *problem, const rs_solve_opts *opts, rs_solution *
         if (!ctx)
                 return fail_with(reterr_message, -ENOMEM, NULL);
         ctx->problem = problem;
+        ctx->engine = engine;
         if (opts)
                 ctx->opts = *opts;
         ctx->clock = (rs_clock) {
@@ -447,20 +741,9 @@ int rs_solve(const rs_problem *problem, const rs_solve_opts *opts, rs_solution *
                 goto fail;
         }
 
-        if (setjmp(ctx->jmp)) {
-                /* GLPK failed; glp_free_env() already ran in the hook. */
-                ctx_done(ctx, false);
-                return fail_with(reterr_message, -EIO, rs_strdup_printf("GLPK failed"));
-        }
-        glp_term_hook(glpk_term_hook, NULL);
-        glp_error_hook(glpk_error_hook, ctx);
-        glp_term_out(GLP_OFF);
-        r = solve_glpk(ctx);
-        ctx->model = rs_model_free(ctx->model, true);
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        /* No GLPK state outlives the call. */
-        glp_free_env();
+        r = guarded(ctx, solve_glpk);
+        if (r == -EIO && !ctx->error)
+                ctx->error = rs_strdup_printf("GLPK failed");
         if (r < 0)
                 goto fail;
 

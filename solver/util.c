@@ -1,4 +1,5 @@
 /* solver/util.c -- small helpers shared by the solver's files. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,4 +47,31 @@ void rs_format_duration(int minutes, char buf[static 24]) {
                 snprintf(buf, 24, "%s%dm", sign, minutes);
         else
                 snprintf(buf, 24, "%s%dh%dm", sign, minutes / 60, minutes % 60);
+}
+
+int rs_grow(void **p, size_t elem, size_t need, size_t *cap) {
+        size_t ncap;
+        void *n;
+
+        if (need <= *cap)
+                return 0;
+        ncap = *cap ? *cap : 64;
+        while (ncap < need)
+                ncap *= 2;
+        n = realloc(*p, ncap * elem);
+        if (!n)
+                return -ENOMEM;
+        *p = n;
+        *cap = ncap;
+        return 0;
+}
+
+long rs_gcd(long a, long b) {
+        while (b) {
+                long t = a % b;
+
+                a = b;
+                b = t;
+        }
+        return a < 0 ? -a : a;
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "tb.h"
+#include "internal.h"
 
 static double now(void) {
         struct timespec ts;
@@ -31,6 +32,7 @@ static void progress(void *userdata, const char *what) {
 
 int main(int argc, char **argv) {
         rs_solve_opts opts = { 0 };
+        rs_engine engine = RS_ENGINE_AUTO;
         rs_problem *p;
         rs_solution *s = NULL;
         char *err = NULL;
@@ -39,7 +41,7 @@ int main(int argc, char **argv) {
         int r;
 
         if (argc < 5) {
-                fprintf(stderr, "usage: %s SEED EMPLOYERS POSITIONS_PER CANDIDATES [LIMIT] [-v] [--lp=FILE]\n", argv[0]);
+                fprintf(stderr, "usage: %s SEED EMPLOYERS POSITIONS_PER CANDIDATES [LIMIT] [-v] [--lp=FILE] [--direct|--heuristic]\n", argv[0]);
                 return 2;
         }
         p = tb_random((unsigned) atoi(argv[1]), (size_t) atoi(argv[2]), (size_t) atoi(argv[3]),
@@ -51,8 +53,12 @@ int main(int argc, char **argv) {
                         opts.progress = progress;
                 else if (strncmp(argv[i], "--lp=", 5) == 0)
                         opts.write_lp = argv[i] + 5;
+                else if (strcmp(argv[i], "--direct") == 0)
+                        engine = RS_ENGINE_DIRECT;
+                else if (strcmp(argv[i], "--heuristic") == 0)
+                        engine = RS_ENGINE_HEURISTIC;
         }
-        r = rs_solve(p, &opts, &s, &err);
+        r = rs_solve_engine(p, &opts, engine, &s, &err);
         if (r < 0) {
                 fprintf(stderr, "rs_solve: %d %s\n", r, err ? err : "");
                 return 1;

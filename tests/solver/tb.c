@@ -3,12 +3,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "tb.h"
+#include "internal.h"
 
 static void *xrealloc(void *p, size_t n) {
         void *q = realloc(p, n ? n : 1);
@@ -534,21 +536,23 @@ void tb_print(const rs_problem *p, const rs_solution *s) {
         }
 }
 
-rs_solution *tb_solve_opts(const rs_problem *p, const rs_solve_opts *opts) {
+static rs_solution *solve_checked(const rs_problem *p, const rs_solve_opts *opts, rs_engine engine) {
         rs_solution *s = NULL;
         char *err = NULL;
-        int r = rs_solve(p, opts, &s, &err);
+        int r = rs_solve_engine(p, opts, engine, &s, &err);
 
         if (r < 0)
                 fprintf(stderr, "rs_solve: %d %s\n", r, err ? err : "");
         assert_int_equal(r, 0);
         assert_null(err);
         assert_non_null(s);
+        if (getenv("TB_VERBOSE"))
+                tb_print(p, s);
         /* An infeasible week breaks the rules by definition (its own
          * commitments do); anything else must keep them. */
         if (s->status != RS_STATUS_INFEASIBLE && tb_check_rules(p, s) != 0) {
                 tb_print(p, s);
-                fail_msg("hard rules violated");
+                fail_msg("hard rules violated (engine %d)", (int) engine);
         }
         if (s->status != RS_STATUS_INFEASIBLE) {
                 double g[_RS_GOAL_MAX];
@@ -562,7 +566,63 @@ rs_solution *tb_solve_opts(const rs_problem *p, const rs_solve_opts *opts) {
                                 fail_msg("goal %s claims %g, roster has %g", rs_goal_to_string((rs_goal) k),
                                          s->goals[k].value, g[k]);
                         }
+                        if (s->goals[k].bound > s->goals[k].value + 1e-6)
+                                fail_msg("goal %s: bound %g above value %g", rs_goal_to_string((rs_goal) k),
+                                         s->goals[k].bound, s->goals[k].value);
                 }
+        }
+        return s;
+}
+
+/* -1, 0, 1 as the goal vector of @a is lexicographically smaller, equal,
+ * larger than @b's. */
+static int cmp_goals(const rs_solution *a, const rs_solution *b) {
+        for (int k = 0; k < _RS_GOAL_MAX; k++) {
+                if (a->goals[k].value < b->goals[k].value - 1e-6)
+                        return -1;
+                if (a->goals[k].value > b->goals[k].value + 1e-6)
+                        return 1;
+        }
+        return 0;
+}
+
+rs_solution *tb_solve_opts(const rs_problem *p, const rs_solve_opts *opts) {
+        rs_solution *s = solve_checked(p, opts, RS_ENGINE_AUTO);
+
+        /* Without a time limit every engine's answer is reproducible, and
+         * they must agree: the direct MIP proves the same optimum, and the
+         * heuristic alone keeps the rules and never beats a proven one. */
+        if ((!opts || opts->time_limit == 0) && !(opts && opts->write_lp) && s->status == RS_STATUS_OPTIMAL) {
+                rs_solve_opts quiet = { 0 };
+                rs_solution *d = solve_checked(p, &quiet, RS_ENGINE_DIRECT);
+                rs_solution *h = solve_checked(p, &quiet, RS_ENGINE_HEURISTIC);
+
+                if (d->status == RS_STATUS_OPTIMAL && cmp_goals(d, s) != 0) {
+                        tb_print(p, s);
+                        tb_print(p, d);
+                        fail_msg("the direct MIP and the default engine disagree");
+                }
+                if (cmp_goals(h, s) < 0) {
+                        tb_print(p, s);
+                        tb_print(p, h);
+                        fail_msg("the heuristic beat a proven optimum");
+                }
+                /* The heuristic engine's coverage bound (Lagrangian, and the
+                 * pattern LP's duals) must hold for the proven optimum, and
+                 * what it calls proven must be that optimum. */
+                if (h->goals[RS_GOAL_COVERAGE].bound > s->goals[RS_GOAL_COVERAGE].value + 1e-6) {
+                        tb_print(p, s);
+                        fail_msg("the heuristic's coverage bound %g is above the optimum %g",
+                                 h->goals[RS_GOAL_COVERAGE].bound, s->goals[RS_GOAL_COVERAGE].value);
+                }
+                if (h->goals[RS_GOAL_COVERAGE].proven &&
+                    fabs(h->goals[RS_GOAL_COVERAGE].value - s->goals[RS_GOAL_COVERAGE].value) > 1e-6) {
+                        tb_print(p, h);
+                        fail_msg("the heuristic claims coverage %g proven, the optimum is %g",
+                                 h->goals[RS_GOAL_COVERAGE].value, s->goals[RS_GOAL_COVERAGE].value);
+                }
+                rs_solution_free(d);
+                rs_solution_free(h);
         }
         return s;
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tb.h"
+#include "internal.h"
 
 static void test_names(void **state) {
         (void) state;
@@ -270,6 +271,21 @@ static void test_quiet(void **state) {
         rs_problem_free(p);
 }
 
+/* A GLPK error comes back as -EIO instead of aborting, twice in a row,
+ * and solving works normally afterwards. */
+static void test_glpk_error_caught(void **state) {
+        rs_problem *p = tb_random(3, 2, 1, 4);
+        rs_solution *s;
+
+        (void) state;
+        assert_int_equal(rs_glpk_guard_check(), -EIO);
+        assert_int_equal(rs_glpk_guard_check(), -EIO);
+        s = tb_solve(p);
+        assert_int_equal(s->status, RS_STATUS_OPTIMAL);
+        rs_solution_free(s);
+        rs_problem_free(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_names),
@@ -281,6 +297,7 @@ int main(void) {
                 cmocka_unit_test(test_write_lp_and_progress),
                 cmocka_unit_test(test_time_limit),
                 cmocka_unit_test(test_quiet),
+                cmocka_unit_test(test_glpk_error_caught),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tb.h"
+#include "internal.h"
 
 static void assert_same(const rs_solution *x, const rs_solution *y) {
         assert_int_equal(x->status, y->status);
@@ -76,9 +77,27 @@ static void test_same_input_same_solution(void **state) {
         }
 }
 
+/* The heuristic alone, on a week too large for the MIP: with no time
+ * limit its rounds are fixed, so its roster is reproducible too. */
+static void test_heuristic_reproducible(void **state) {
+        rs_problem *p = tb_random(7, 6, 2, 30);
+        rs_solve_opts opts = { 0 };
+        rs_solution *a = NULL, *b = NULL;
+
+        (void) state;
+        assert_int_equal(rs_solve_engine(p, &opts, RS_ENGINE_HEURISTIC, &a, NULL), 0);
+        assert_int_equal(rs_solve_engine(p, &opts, RS_ENGINE_HEURISTIC, &b, NULL), 0);
+        assert_int_equal(tb_check_rules(p, a), 0);
+        assert_same(a, b);
+        rs_solution_free(a);
+        rs_solution_free(b);
+        rs_problem_free(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_same_input_same_solution),
+                cmocka_unit_test(test_heuristic_reproducible),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

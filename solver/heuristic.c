@@ -1,0 +1,940 @@
+/* solver/heuristic.c -- lexicographic best-response local search.
+ *
+ * The roster is one weekly pattern per candidate (at most one block a
+ * working day). A move replaces one candidate's pattern by the best one
+ * given everybody else's: a shortest path over the candidate's options,
+ * day by day, with the state (end of the last block, paid minutes, working
+ * days) and a value that is the whole goal vector, compared
+ * lexicographically. Blocks that would exceed a segment's headcount or a
+ * position's people limit are left out, and rest, hours and days are in
+ * the path's state, so every roster visited keeps every hard rule. A
+ * move is made only when the exact goal vector of the roster gets
+ * lexicographically smaller, so the search ends, and it stops at the
+ * deadline.
+ *
+ * One part of the vector is not additive over blocks: the number of
+ * positions the pattern uses (goal 3). The path counts a block on a
+ * position the candidate does not work on yet as one person; paths
+ * restricted to one position are tried as well; every proposal is then
+ * evaluated exactly. */
+#include <errno.h>
+#include <stdio.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define G _RS_GOAL_MAX
+#define TOL 1e-6
+
+typedef struct vec {
+        double v[G];
+} vec;
+
+typedef struct h_blk {
+        size_t opt;
+        int start;
+        int end;
+        int day;
+        int paid;
+        size_t pos;
+        size_t seg0;                    /* first segment, in the global numbering */
+        int n_seg;
+        size_t pt_start;                /* grid points, same numbering */
+        size_t pt_end;
+        bool start_inner;               /* an interior grid point: handovers count */
+        bool end_inner;
+        double cov;                     /* -priority * minutes */
+        double stab;                    /* -approved minutes kept */
+} h_blk;
+
+typedef struct h_cand {
+        size_t ci;
+        uint32_t *o;                    /* its options (global indices) by day, start, end */
+        double *kept;                   /* approved minutes each keeps; NULL without any */
+        size_t n;
+        int left;
+        int days_left;
+        int need_min;
+        int need_tar;
+        int cur[RS_DAYS_PER_WEEK];      /* current pattern: indices into b */
+        int n_cur;
+} h_cand;
+
+/* The states of one (day, end time): P * N of them from @base. */
+typedef struct group {
+        int end;
+        size_t base;
+} group;
+
+typedef struct dp_state {
+        vec val;
+        int blk;
+        int prev;
+        unsigned gen;                   /* the call that wrote it */
+} dp_state;
+
+typedef struct heur {
+        const rs_prep *prep;
+        const rs_comp *comp;
+        h_cand *cands;
+        size_t n_cands;
+        size_t *seg_base;               /* per flat shift: first point/segment */
+        int *load;                      /* people per segment */
+        int *head;                      /* headcount per segment */
+        int *e;                         /* blocks ending per grid point */
+        int *s;                         /* blocks starting per grid point */
+        int *people;                    /* per position: candidates working there */
+
+        /* Path scratch. */
+        h_blk *w_blk;                   /* the blocks of one run, with weights */
+        vec *w;
+        dp_state *st;
+        size_t st_cap;
+        vec *r;
+        int *r_arg;
+        size_t r_cap;
+        int *ends;
+        size_t ends_cap;
+        struct group *groups;
+        size_t groups_cap;
+        unsigned gen;
+} heur;
+
+static int cmp_vec(const vec *a, const vec *b) {
+        for (int k = 0; k < G; k++) {
+                double tol = TOL * (1 + fabs(a->v[k]) + fabs(b->v[k])) * 1e-3;
+
+                if (a->v[k] < b->v[k] - tol)
+                        return -1;
+                if (a->v[k] > b->v[k] + tol)
+                        return 1;
+        }
+        return 0;
+}
+
+static void vec_add(vec *a, const vec *b) {
+        for (int k = 0; k < G; k++)
+                a->v[k] += b->v[k];
+}
+
+static int cmp_opt(const void *a, const void *b, void *arg) {
+        const rs_prep *prep = arg;
+        uint32_t oa = *(const uint32_t *) a, ob = *(const uint32_t *) b;
+        const rs_block *x = &prep->blocks[prep->opt_block[oa]], *y = &prep->blocks[prep->opt_block[ob]];
+
+        if (x->day != y->day)
+                return x->day < y->day ? -1 : 1;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        if (x->end != y->end)
+                return x->end < y->end ? -1 : 1;
+        return (oa > ob) - (oa < ob);
+}
+
+static inline const rs_block *rb(const heur *h, const h_cand *c, int j) {
+        return &h->prep->blocks[h->prep->opt_block[c->o[j]]];
+}
+
+/* Everything the search needs about option @j of @c, computed from the
+ * block: nothing of this size is stored per option, which matters for
+ * candidates placed anywhere (millions of options at region scale). */
+static h_blk view(const heur *h, const h_cand *c, int j) {
+        const rs_prep *prep = h->prep;
+        const rs_block *b = rb(h, c, j);
+        const rs_shift *sh = &prep->problem->positions[b->position].shifts[b->shift];
+        size_t base = h->seg_base[prep->shift_base[b->position] + b->shift];
+
+        return (h_blk) {
+                .opt = c->o[j],
+                .start = b->start,
+                .end = b->end,
+                .day = b->day,
+                .paid = b->paid,
+                .pos = b->position,
+                .seg0 = base + (size_t) b->first,
+                .n_seg = b->last - b->first,
+                .pt_start = base + (size_t) b->first,
+                .pt_end = base + (size_t) b->last,
+                .start_inner = b->first > 0,
+                .end_inner = (size_t) b->last + 1 < sh->n_grid,
+                .cov = -prep->problem->positions[b->position].priority * (double) (b->end - b->start),
+                .stab = c->kept ? -c->kept[j] : 0,
+        };
+}
+
+static void heur_done(heur *h) {
+        for (size_t i = 0; h->cands && i < h->n_cands; i++) {
+                free(h->cands[i].o);
+                free(h->cands[i].kept);
+        }
+        free(h->cands);
+        free(h->seg_base);
+        free(h->load);
+        free(h->head);
+        free(h->e);
+        free(h->s);
+        free(h->people);
+        free(h->w_blk);
+        free(h->w);
+        free(h->st);
+        free(h->r);
+        free(h->r_arg);
+        free(h->ends);
+        free(h->groups);
+}
+
+static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
+        const rs_problem *problem = prep->problem;
+        size_t n_flat = prep->shift_base[problem->n_positions], n_pts = 0, max_opts = 0;
+
+        memset(h, 0, sizeof(*h));
+        h->prep = prep;
+        h->comp = comp;
+        h->seg_base = calloc(n_flat + 1, sizeof(size_t));
+        if (!h->seg_base)
+                return -ENOMEM;
+        for (size_t pi = 0; pi < problem->n_positions; pi++)
+                for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
+                        h->seg_base[prep->shift_base[pi] + si] = n_pts;
+                        n_pts += problem->positions[pi].shifts[si].n_grid;
+                }
+        h->load = calloc(n_pts + 1, sizeof(int));
+        h->head = calloc(n_pts + 1, sizeof(int));
+        h->e = calloc(n_pts + 1, sizeof(int));
+        h->s = calloc(n_pts + 1, sizeof(int));
+        h->people = calloc(problem->n_positions + 1, sizeof(int));
+        h->n_cands = comp->n_cands;
+        h->cands = calloc(comp->n_cands + 1, sizeof(h_cand));
+        if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->cands)
+                return -ENOMEM;
+        for (size_t pi = 0; pi < problem->n_positions; pi++)
+                for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
+                        const rs_shift *sh = &problem->positions[pi].shifts[si];
+                        size_t base = h->seg_base[prep->shift_base[pi] + si];
+
+                        for (size_t g = 0; g < sh->n_grid; g++)
+                                h->head[base + g] = sh->headcount;
+                }
+
+        for (size_t i = 0; i < comp->n_cands; i++) {
+                size_t ci = comp->cands[i];
+                const rs_candidate *c = &problem->candidates[ci];
+                const rs_cand *k = &prep->cands[ci];
+                h_cand *hc = &h->cands[i];
+                size_t n = prep->cand_opt[ci + 1] - prep->cand_opt[ci];
+
+                hc->ci = ci;
+                hc->left = k->left;
+                hc->days_left = k->days_left;
+                hc->need_min = c->hours_min - k->commit_paid;
+                hc->need_tar = c->hours_target - k->commit_paid;
+                hc->o = malloc((n + 1) * sizeof(uint32_t));
+                if (!hc->o)
+                        return -ENOMEM;
+                if (n > max_opts)
+                        max_opts = n;
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        hc->o[hc->n++] = (uint32_t) o;
+                qsort_r(hc->o, hc->n, sizeof(uint32_t), cmp_opt, (void *) prep);
+                if (problem->has_approved && problem->n_approved > 0) {
+                        hc->kept = calloc(n + 1, sizeof(double));
+                        if (!hc->kept)
+                                return -ENOMEM;
+                        for (size_t j = 0; j < hc->n; j++) {
+                                const rs_block *b = &prep->blocks[prep->opt_block[hc->o[j]]];
+
+                                for (size_t a = 0; a < problem->n_approved; a++) {
+                                        const rs_approved_block *ab = &problem->approved[a];
+                                        int lo = b->start > ab->start ? b->start : ab->start;
+                                        int hi = b->end < ab->end ? b->end : ab->end;
+
+                                        if (ab->candidate == ci && ab->position == b->position && hi > lo)
+                                                hc->kept[j] += hi - lo;
+                                }
+                        }
+                }
+        }
+        h->w_blk = calloc(max_opts + 1, sizeof(h_blk));
+        h->w = calloc(max_opts + 1, sizeof(vec));
+        if (!h->w_blk || !h->w)
+                return -ENOMEM;
+        return 0;
+}
+
+/* ---- the roster's aggregates ----------------------------------------- */
+
+static bool pattern_uses(const heur *h, const h_cand *c, const int *pat, int n, size_t pos) {
+        for (int k = 0; k < n; k++)
+                if (rb(h, c, pat[k])->position == pos)
+                        return true;
+        return false;
+}
+
+static void apply(heur *h, h_cand *c, const int *pat, int n, int sign) {
+        for (int k = 0; k < n; k++) {
+                h_blk v = view(h, c, pat[k]);
+                const h_blk *b = &v;
+
+                for (int g = 0; g < b->n_seg; g++)
+                        h->load[b->seg0 + (size_t) g] += sign;
+                h->e[b->pt_end] += sign;
+                h->s[b->pt_start] += sign;
+                /* One person per position, however many blocks there. */
+                if (!pattern_uses(h, c, pat, k, b->pos))
+                        h->people[b->pos] += sign;
+        }
+}
+
+static double shortfall(int need, int paid) {
+        return need > paid ? need - paid : 0;
+}
+
+static int imin(int a, int b) {
+        return a < b ? a : b;
+}
+
+/* Handovers a block adds at its ends, everybody else's blocks given. */
+static double block_handovers(const heur *h, const h_blk *b) {
+        double d = 0;
+
+        if (b->end_inner)
+                d += imin(h->e[b->pt_end] + 1, h->s[b->pt_end]) - imin(h->e[b->pt_end], h->s[b->pt_end]);
+        if (b->start_inner)
+                d += imin(h->e[b->pt_start], h->s[b->pt_start] + 1) - imin(h->e[b->pt_start], h->s[b->pt_start]);
+        return d;
+}
+
+/* The exact part of the goal vector that candidate @c's pattern decides,
+ * with everybody else's pattern in the aggregates. */
+static vec pattern_value(const heur *h, const h_cand *c, const int *pat, int n) {
+        vec v = { { 0 } };
+        int paid = 0;
+
+        for (int k = 0; k < n; k++) {
+                h_blk bv = view(h, c, pat[k]);
+                const h_blk *b = &bv;
+
+                v.v[RS_GOAL_COVERAGE] += b->cov;
+                v.v[RS_GOAL_STABILITY] += b->stab;
+                if (!pattern_uses(h, c, pat, k, b->pos))
+                        v.v[RS_GOAL_PEOPLE] += 1;
+                v.v[RS_GOAL_HANDOVERS] += block_handovers(h, b);
+                paid += b->paid;
+        }
+        v.v[RS_GOAL_SHORTFALL_MIN] = shortfall(c->need_min, paid);
+        v.v[RS_GOAL_SHORTFALL_TARGET] = shortfall(c->need_tar, paid);
+        return v;
+}
+
+/* Can candidate @c add block @b, everybody else given? */
+static bool block_open(const heur *h, const h_blk *b) {
+        for (int g = 0; g < b->n_seg; g++)
+                if (h->load[b->seg0 + (size_t) g] >= h->head[b->seg0 + (size_t) g])
+                        return false;
+        return h->people[b->pos] < h->prep->pos_limit[b->pos];
+}
+
+/* ---- the path ---------------------------------------------------------- */
+
+
+/* The best few patterns of @c over the blocks open to it (only position
+ * @only unless that is RS_NO_INDEX): the path described at the top, with
+ * the state (last end, paid units, days). Writes up to @max patterns into
+ * @out/@out_n (indices into c->o, in time order) and their count into
+ * *ret_count.
+ *
+ * The blocks come in time order (day, then start), so the latest start
+ * a predecessor may end by (start - min_rest) only grows: one sweep over
+ * the states by their end feeds a running best per (paid, days), each
+ * state read once. States are told apart from stale ones of earlier calls
+ * by a generation stamp instead of being cleared. */
+static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int max,
+                      int out[][RS_DAYS_PER_WEEK], int *out_n, int *ret_count) {
+        const rs_problem *problem = h->prep->problem;
+        int min_rest = problem->rules.min_rest, unit = 0, P, N, n_days = 0, n_best = 0;
+        int day_first[RS_DAYS_PER_WEEK + 1], day_n[RS_DAYS_PER_WEEK], day_ends[RS_DAYS_PER_WEEK];
+        int *day_endv[RS_DAYS_PER_WEEK];
+        size_t day_base[RS_DAYS_PER_WEEK], n_states = 0, n_blk = 0, n_ends = 0, cells, n_groups = 0, g = 0;
+        long max_paid_days[RS_DAYS_PER_WEEK] = { 0 }, need;
+        bool saturate = false;
+        unsigned gen;
+        group *groups;
+        int best_s[8];
+        vec best_v[8];
+
+        *ret_count = 0;
+        if (max > 8)
+                max = 8;
+        if (c->left < 0 || c->days_left <= 0)
+                return 0;
+        for (size_t j = 0; j < c->n; j++) {
+                h_blk bv;
+                const h_blk *b = &bv;
+                vec *w;
+
+                if (only != RS_NO_INDEX && rb(h, c, (int) j)->position != only)
+                        continue;
+                bv = view(h, c, (int) j);
+                if (b->paid > c->left || !block_open(h, b))
+                        continue;
+                h->w_blk[n_blk] = *b;
+                h->w_blk[n_blk].opt = j;        /* here: the index into c->o */
+                w = &h->w[n_blk];
+                memset(w, 0, sizeof(*w));
+                w->v[RS_GOAL_COVERAGE] = b->cov;
+                w->v[RS_GOAL_STABILITY] = b->stab;
+                w->v[RS_GOAL_PEOPLE] = only != RS_NO_INDEX || old_pos[b->pos] ? 0 : 1;
+                w->v[RS_GOAL_HANDOVERS] = block_handovers(h, b);
+                unit = (int) rs_gcd(unit, b->paid);
+                if (b->paid > max_paid_days[b->day])
+                        max_paid_days[b->day] = b->paid;
+                /* Blocks of one day with the same times differ only in their
+                 * weights (the options are sorted by day, start, end): keep
+                 * the best, which is all the path can use. */
+                if (n_blk > 0 && h->w_blk[n_blk - 1].day == b->day && h->w_blk[n_blk - 1].start == b->start &&
+                    h->w_blk[n_blk - 1].end == b->end) {
+                        if (cmp_vec(w, &h->w[n_blk - 1]) < 0) {
+                                h->w_blk[n_blk - 1] = h->w_blk[n_blk];
+                                h->w[n_blk - 1] = *w;
+                        }
+                        continue;
+                }
+                n_blk++;
+        }
+        if (n_blk == 0)
+                return 0;
+        if (unit <= 0)
+                unit = 1;
+        P = c->left / unit + 1;
+        /* When even the best days cannot reach the cap, paid minutes matter
+         * only up to the larger need (beyond it no shortfall is left): count
+         * them up to there and let the last unit stand for "at least". */
+        {
+                long top = 0, sorted[RS_DAYS_PER_WEEK];
+                int nd = 0;
+
+                for (int d = 0; d < RS_DAYS_PER_WEEK; d++)
+                        if (max_paid_days[d] > 0)
+                                sorted[nd++] = max_paid_days[d];
+                for (int a = 1; a < nd; a++)
+                        for (int b = a; b > 0 && sorted[b] > sorted[b - 1]; b--) {
+                                long t = sorted[b];
+
+                                sorted[b] = sorted[b - 1];
+                                sorted[b - 1] = t;
+                        }
+                for (int a = 0; a < nd && a < c->days_left; a++)
+                        top += sorted[a];
+                need = c->need_min > c->need_tar ? c->need_min : c->need_tar;
+                if (need < 0)
+                        need = 0;
+                if (top <= c->left && need < c->left) {
+                        P = (int) ((need + unit - 1) / unit) + 1;
+                        saturate = true;
+                }
+        }
+        for (size_t j = 0; j < n_blk;) {
+                size_t e = j;
+
+                while (e < n_blk && h->w_blk[e].day == h->w_blk[j].day)
+                        e++;
+                day_first[n_days] = (int) j;
+                day_n[n_days] = (int) (e - j);
+                n_days++;
+                j = e;
+        }
+        N = c->days_left < n_days ? c->days_left : n_days;
+        cells = (size_t) P * (size_t) N;
+        if (rs_grow((void **) &h->ends, sizeof(int), n_blk + 1, &h->ends_cap) < 0 ||
+            rs_grow((void **) &h->groups, sizeof(group), n_blk + 1, &h->groups_cap) < 0)
+                return -ENOMEM;
+        groups = h->groups;
+        for (int d = 0; d < n_days; d++) {
+                day_endv[d] = h->ends + n_ends;
+                day_ends[d] = 0;
+                for (int q = day_first[d]; q < day_first[d] + day_n[d]; q++) {
+                        int t = h->w_blk[q].end, at = day_ends[d];
+
+                        for (int k = 0; k < day_ends[d]; k++)
+                                if (day_endv[d][k] >= t) {
+                                        at = k;
+                                        break;
+                                }
+                        if (at < day_ends[d] && day_endv[d][at] == t)
+                                continue;
+                        memmove(&day_endv[d][at + 1], &day_endv[d][at], (size_t) (day_ends[d] - at) * sizeof(int));
+                        day_endv[d][at] = t;
+                        day_ends[d]++;
+                }
+                n_ends += (size_t) day_ends[d];
+                day_base[d] = n_states;
+                n_states += (size_t) day_ends[d] * cells;
+        }
+        if (n_states + 1 > h->st_cap) {
+                dp_state *ns = realloc(h->st, (n_states + 1) * 2 * sizeof(dp_state));
+
+                if (!ns)
+                        return -ENOMEM;
+                /* New states must not look current: stamp them as never used. */
+                for (size_t k = h->st_cap; k < (n_states + 1) * 2; k++)
+                        ns[k].gen = 0;
+                h->st = ns;
+                h->st_cap = (n_states + 1) * 2;
+        }
+        if (cells + 1 > h->r_cap) {
+                size_t c1 = h->r_cap, c2 = h->r_cap;
+
+                if (rs_grow((void **) &h->r, sizeof(vec), cells + 1, &c1) < 0 ||
+                    rs_grow((void **) &h->r_arg, sizeof(int), cells + 1, &c2) < 0)
+                        return -ENOMEM;
+                h->r_cap = c1 < c2 ? c1 : c2;
+        }
+        if (++h->gen == 0) {
+                /* The stamp wrapped around: clear once. */
+                for (size_t k = 0; k < h->st_cap; k++)
+                        h->st[k].gen = 0;
+                h->gen = 1;
+        }
+        gen = h->gen;
+        for (size_t k = 0; k < cells; k++) {
+                h->r[k].v[0] = HUGE_VAL;
+                h->r_arg[k] = -1;
+        }
+        memset(&h->r[0], 0, sizeof(vec));       /* nothing before: 0 units, 0 days */
+
+        for (int d = 0; d < n_days; d++) {
+                for (int q = day_first[d]; q < day_first[d] + day_n[d]; q++) {
+                        const h_blk *b = &h->w_blk[q];
+                        int pb = b->paid / unit, e_idx = 0;
+                        long t = (long) b->start - min_rest;
+
+                        /* Earlier days' states that end by t join the running best. */
+                        while (g < n_groups && groups[g].end <= t) {
+                                for (size_t cell = 0; cell < cells; cell++) {
+                                        size_t p = cell / (size_t) N, n = cell % (size_t) N;
+                                        const dp_state *st = &h->st[groups[g].base + cell];
+                                        size_t to = p * (size_t) N + n + 1;
+
+                                        if (st->gen != gen || n + 1 >= (size_t) N)
+                                                continue;
+                                        if (h->r[to].v[0] == HUGE_VAL || cmp_vec(&st->val, &h->r[to]) < 0) {
+                                                h->r[to] = st->val;
+                                                h->r_arg[to] = (int) (groups[g].base + cell);
+                                        }
+                                }
+                                g++;
+                        }
+                        while (day_endv[d][e_idx] != b->end)
+                                e_idx++;
+                        for (int p = 0; p < P; p++) {
+                                int to_p = p + pb;
+
+                                if (to_p >= P) {
+                                        if (!saturate)
+                                                break;
+                                        to_p = P - 1;
+                                }
+                                for (int n = 0; n < N; n++) {
+                                        size_t from = (size_t) p * (size_t) N + (size_t) n;
+                                        dp_state *st;
+                                        vec v;
+
+                                        if (h->r[from].v[0] == HUGE_VAL)
+                                                continue;
+                                        v = h->r[from];
+                                        vec_add(&v, &h->w[q]);
+                                        st = &h->st[day_base[d] + ((size_t) e_idx * (size_t) P + (size_t) to_p) *
+                                                                          (size_t) N + (size_t) n];
+                                        if (st->gen != gen || cmp_vec(&v, &st->val) < 0) {
+                                                st->gen = gen;
+                                                st->val = v;
+                                                st->blk = (int) h->w_blk[q].opt;
+                                                st->prev = h->r_arg[from];
+                                        }
+                                }
+                        }
+                }
+                /* This day's end groups join the sweep, in order of end but
+                 * never behind its position: one that ends by the current
+                 * threshold is admitted at the next block, whose threshold is
+                 * no smaller. */
+                for (int e = 0; e < day_ends[d]; e++) {
+                        group ng = { .end = day_endv[d][e], .base = day_base[d] + (size_t) e * cells };
+                        size_t at = n_groups;
+
+                        while (at > g && groups[at - 1].end > ng.end) {
+                                groups[at] = groups[at - 1];
+                                at--;
+                        }
+                        groups[at] = ng;
+                        n_groups++;
+                }
+        }
+
+        /* Complete patterns: each state plus the shortfalls of its paid units. */
+        for (int d = 0; d < n_days; d++)
+                for (int e = 0; e < day_ends[d]; e++)
+                        for (int p = 0; p < P; p++)
+                                for (int n = 0; n < N; n++) {
+                                        size_t st = day_base[d] + ((size_t) e * (size_t) P + (size_t) p) * (size_t) N +
+                                                    (size_t) n;
+                                        int paid = p * unit;
+                                        vec v;
+
+                                        if (h->st[st].gen != gen)
+                                                continue;
+                                        if (saturate && p == P - 1 && paid < need)
+                                                paid = (int) need;
+                                        v = h->st[st].val;
+                                        v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
+                                        v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
+                                        if (n_best < max) {
+                                                best_v[n_best] = v;
+                                                best_s[n_best++] = (int) st;
+                                        } else {
+                                                int worst = 0;
+
+                                                for (int i = 1; i < n_best; i++)
+                                                        if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
+                                                                worst = i;
+                                                if (cmp_vec(&v, &best_v[worst]) < 0) {
+                                                        best_v[worst] = v;
+                                                        best_s[worst] = (int) st;
+                                                }
+                                        }
+                                }
+        for (int i = 0; i < n_best; i++) {
+                int n = 0;
+
+                for (int st = best_s[i]; st >= 0 && n < RS_DAYS_PER_WEEK; st = h->st[st].prev)
+                        out[i][n++] = h->st[st].blk;
+                for (int a = 0, z = n - 1; a < z; a++, z--) {
+                        int tmp = out[i][a];
+
+                        out[i][a] = out[i][z];
+                        out[i][z] = tmp;
+                }
+                out_n[i] = n;
+        }
+        *ret_count = n_best;
+        return 0;
+}
+
+/* ---- the search -------------------------------------------------------- */
+
+/* Tries to improve candidate @c's pattern; *ret_moved when it did. */
+static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
+        int props[40][RS_DAYS_PER_WEEK], props_n[40], n_props = 0, count, n_first, best = -1;
+        size_t tried[16];
+        int n_tried = 0;
+        vec cur, bv;
+        int r;
+
+        *ret_moved = false;
+        apply(h, c, c->cur, c->n_cur, -1);
+        cur = pattern_value(h, c, c->cur, c->n_cur);
+
+        for (int k = 0; k < c->n_cur; k++)
+                pos_buf[rb(h, c, c->cur[k])->position] = true;
+        r = best_paths(h, c, RS_NO_INDEX, pos_buf, 4, props, props_n, &count);
+        if (r < 0)
+                goto out;
+        n_props = n_first = count;
+        /* One position at a time: the ones it works now and the ones the
+         * proposals use, so that staying with one employer is seen. */
+        for (int k = 0; k < c->n_cur + n_first * RS_DAYS_PER_WEEK && n_tried < 16; k++) {
+                size_t pos;
+                bool seen = false;
+
+                if (k < c->n_cur)
+                        pos = rb(h, c, c->cur[k])->position;
+                else {
+                        int pi = (k - c->n_cur) / RS_DAYS_PER_WEEK, bi = (k - c->n_cur) % RS_DAYS_PER_WEEK;
+
+                        if (pi >= n_first || bi >= props_n[pi])
+                                continue;
+                        pos = rb(h, c, props[pi][bi])->position;
+                }
+                for (int q = 0; q < n_tried && !seen; q++)
+                        seen = tried[q] == pos;
+                if (seen || n_props + 2 > 40)
+                        continue;
+                tried[n_tried++] = pos;
+                r = best_paths(h, c, pos, pos_buf, 2, props + n_props, props_n + n_props, &count);
+                if (r < 0)
+                        goto out;
+                n_props += count;
+        }
+        /* The empty pattern is a proposal too. */
+        props_n[n_props++] = 0;
+
+        bv = cur;
+        for (int i = 0; i < n_props; i++) {
+                vec v = pattern_value(h, c, props[i], props_n[i]);
+
+                if (cmp_vec(&v, &bv) < 0) {
+                        bv = v;
+                        best = i;
+                }
+        }
+        if (best >= 0) {
+                memcpy(c->cur, props[best], (size_t) props_n[best] * sizeof(int));
+                c->n_cur = props_n[best];
+                *ret_moved = true;
+        }
+        r = 0;
+out:
+        for (int k = 0; k < c->n_cur; k++)
+                pos_buf[rb(h, c, c->cur[k])->position] = false;
+        for (size_t p = 0; p < h->prep->problem->n_positions; p++)
+                pos_buf[p] = false;
+        apply(h, c, c->cur, c->n_cur, +1);
+        return r;
+}
+
+/* The exact goal vector of the component's roster (constants left out:
+ * coverage counts covered minutes negatively). */
+static vec global_value(const heur *h) {
+        const rs_prep *prep = h->prep;
+        const rs_problem *problem = prep->problem;
+        vec v = { { 0 } };
+
+        for (size_t i = 0; i < h->n_cands; i++) {
+                const h_cand *c = &h->cands[i];
+                int paid = 0;
+
+                for (int k = 0; k < c->n_cur; k++) {
+                        h_blk bv = view(h, c, c->cur[k]);
+                        const h_blk *b = &bv;
+
+                        v.v[RS_GOAL_COVERAGE] += b->cov;
+                        v.v[RS_GOAL_STABILITY] += b->stab;
+                        paid += b->paid;
+                }
+                v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
+                v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
+        }
+        for (size_t i = 0; i < h->comp->n_positions; i++) {
+                size_t pi = h->comp->positions[i];
+                const rs_position *p = &problem->positions[pi];
+
+                v.v[RS_GOAL_PEOPLE] += h->people[pi];
+                for (size_t si = 0; si < p->n_shifts; si++) {
+                        size_t base = h->seg_base[prep->shift_base[pi] + si];
+
+                        for (size_t g = 1; g + 1 < p->shifts[si].n_grid; g++)
+                                v.v[RS_GOAL_HANDOVERS] += imin(h->e[base + g], h->s[base + g]);
+                }
+        }
+        return v;
+}
+
+static unsigned next_rand(unsigned *state) {
+        /* xorshift32: deterministic, no global state. */
+        unsigned x = *state;
+
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *state = x;
+        return x;
+}
+
+/* Local search over @set (candidate indices) until no move helps or the
+ * deadline; *ret_moves counts moves made. */
+static int descend(heur *h, const size_t *set, size_t n, bool *pos_buf, double deadline, int max_passes,
+                   long *ret_moves) {
+        for (int pass = 0; pass < max_passes; pass++) {
+                bool moved = false;
+
+                for (size_t i = 0; i < n; i++) {
+                        bool m;
+                        int r;
+
+                        if (deadline > 0 && rs_now() >= deadline)
+                                return 0;
+                        r = improve(h, &h->cands[set[i]], pos_buf, &m);
+                        if (r < 0)
+                                return r;
+                        if (m) {
+                                moved = true;
+                                (*ret_moves)++;
+                        }
+                }
+                if (!moved)
+                        break;
+        }
+        return 0;
+}
+
+/* Ruin and recreate around one position: everyone who could work there
+ * loses their pattern, they come back one by one in a shuffled order, a
+ * local search settles them, and the result stays only when the whole
+ * roster's goal vector got better. The number of rounds is fixed by the
+ * problem's size, so without a time limit the result is the same every
+ * time. */
+static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline) {
+        const rs_problem *problem = h->prep->problem;
+        size_t n = h->n_cands, *set = NULL, *all = NULL, *posv = NULL, n_posv = 0;
+        int (*saved)[RS_DAYS_PER_WEEK + 1] = NULL;
+        unsigned rng = 2463534242u;
+        long rounds = 20 + 4 * (long) n, moves = 0;
+        vec best;
+        int r = -ENOMEM;
+
+        if (rounds > 2000)
+                rounds = 2000;
+        if (until_deadline && deadline > 0)
+                rounds = LONG_MAX;
+        set = malloc((n + 1) * sizeof(size_t));
+        all = malloc((n + 1) * sizeof(size_t));
+        posv = malloc((h->comp->n_positions + 1) * sizeof(size_t));
+        saved = malloc((n + 1) * sizeof(*saved));
+        if (!set || !all || !posv || !saved)
+                goto out;
+        for (size_t i = 0; i < n; i++)
+                all[i] = i;
+        best = global_value(h);
+        for (long round = 0; round < rounds; round++) {
+                size_t pos, m = 0;
+                vec v;
+
+                if (deadline > 0 && rs_now() >= deadline)
+                        break;
+                /* Seed: a position with a gap, else any. */
+                n_posv = 0;
+                for (size_t i = 0; i < h->comp->n_positions; i++) {
+                        size_t pi = h->comp->positions[i];
+                        const rs_position *p = &problem->positions[pi];
+                        bool gap = false;
+
+                        for (size_t si = 0; si < p->n_shifts && !gap; si++) {
+                                size_t base = h->seg_base[h->prep->shift_base[pi] + si];
+
+                                for (size_t g = 0; g + 1 < p->shifts[si].n_grid && !gap; g++)
+                                        gap = h->load[base + g] < h->head[base + g];
+                        }
+                        if (gap)
+                                posv[n_posv++] = pi;
+                }
+                if (n_posv == 0)
+                        for (size_t i = 0; i < h->comp->n_positions; i++)
+                                posv[n_posv++] = h->comp->positions[i];
+                pos = posv[next_rand(&rng) % n_posv];
+                for (size_t i = 0; i < n; i++) {
+                        const h_cand *c = &h->cands[i];
+                        bool there = false;
+
+                        for (size_t j = 0; j < c->n && !there; j++)
+                                there = rb(h, c, (int) j)->position == pos;
+                        if (there)
+                                set[m++] = i;
+                }
+                /* At most eight of them, chosen by the generator. */
+                for (size_t i = 0; i < m; i++) {
+                        size_t j = i + next_rand(&rng) % (m - i), t = set[i];
+
+                        set[i] = set[j];
+                        set[j] = t;
+                }
+                if (m > 8)
+                        m = 8;
+                for (size_t i = 0; i < n; i++) {
+                        saved[i][0] = h->cands[i].n_cur;
+                        memcpy(&saved[i][1], h->cands[i].cur, sizeof(h->cands[i].cur));
+                }
+                for (size_t i = 0; i < m; i++) {
+                        h_cand *c = &h->cands[set[i]];
+
+                        apply(h, c, c->cur, c->n_cur, -1);
+                        c->n_cur = 0;
+                }
+                /* Back one by one, then settle them; a full pass now and then
+                 * lets the others follow. */
+                r = descend(h, set, m, pos_buf, deadline, 1, &moves);
+                if (r >= 0)
+                        r = descend(h, set, m, pos_buf, deadline, 3, &moves);
+                if (r >= 0 && round % 32 == 31)
+                        r = descend(h, all, n, pos_buf, deadline, 1, &moves);
+                if (r < 0)
+                        goto out;
+                v = global_value(h);
+                if (cmp_vec(&v, &best) < 0) {
+                        best = v;
+                        continue;
+                }
+                /* Worse or equal: back to the saved roster. */
+                for (size_t i = 0; i < n; i++) {
+                        h_cand *c = &h->cands[i];
+
+                        apply(h, c, c->cur, c->n_cur, -1);
+                }
+                for (size_t i = 0; i < n; i++) {
+                        h_cand *c = &h->cands[i];
+
+                        c->n_cur = saved[i][0];
+                        memcpy(c->cur, &saved[i][1], sizeof(c->cur));
+                        apply(h, c, c->cur, c->n_cur, +1);
+                }
+        }
+        r = 0;
+out:
+        free(set);
+        free(all);
+        free(posv);
+        free(saved);
+        return r;
+}
+
+int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool until_deadline,
+                 bool *chosen) {
+        heur h;
+        bool *pos_buf = NULL;
+        size_t *all = NULL;
+        long moves = 0;
+        int r;
+
+        r = heur_init(&h, prep, comp);
+        if (r < 0)
+                goto out;
+        pos_buf = calloc(prep->problem->n_positions + 1, sizeof(bool));
+        all = malloc((h.n_cands + 1) * sizeof(size_t));
+        if (!pos_buf || !all) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < h.n_cands; i++)
+                all[i] = i;
+        /* The start roster, as patterns. */
+        for (size_t i = 0; i < h.n_cands; i++) {
+                h_cand *c = &h.cands[i];
+
+                for (size_t j = 0; j < c->n && c->n_cur < RS_DAYS_PER_WEEK; j++)
+                        if (chosen[c->o[j]])
+                                c->cur[c->n_cur++] = (int) j;
+                apply(&h, c, c->cur, c->n_cur, +1);
+        }
+        r = descend(&h, all, h.n_cands, pos_buf, deadline, 1000, &moves);
+        if (r >= 0)
+                r = perturb(&h, pos_buf, deadline, until_deadline);
+        if (r < 0)
+                goto out;
+        for (size_t i = 0; i < h.n_cands; i++) {
+                h_cand *c = &h.cands[i];
+
+                for (size_t j = 0; j < c->n; j++)
+                        chosen[c->o[j]] = false;
+                for (int k = 0; k < c->n_cur; k++)
+                        chosen[c->o[c->cur[k]]] = true;
+        }
+        r = 0;
+out:
+        free(pos_buf);
+        free(all);
+        heur_done(&h);
+        return r;
+}

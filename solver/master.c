@@ -1,0 +1,790 @@
+/* solver/master.c -- goal 1 over whole weekly patterns.
+ *
+ * The direct model (model.c) has one column per option. Its relaxation
+ * may spread a candidate's hours thinly over many blocks, so its bound is
+ * weak and GLPK's branching slow. Here a column is a whole weekly pattern
+ * of one candidate; the rows are "at most one pattern per candidate", the
+ * segment headcounts (rule 7) and the position people limits. Every
+ * candidate rule (rest, hours, days, blocks a day) is inside the
+ * patterns, so this relaxation is much tighter and GLPK settles it fast.
+ *
+ * The pool holds the patterns the Lagrangian rounds of lagrange.c found
+ * best under their segment prices (the prices move towards the LP
+ * optimum, so these are the patterns an optimal roster is made of) and
+ * the patterns of the current roster. A pool is not every pattern: the
+ * MIP's optimum proves nothing by itself, and its roster replaces the
+ * current one only when it covers strictly more. The proof of goal 1
+ * comes from the Lagrangian bound, which holds for every pattern.
+ *
+ * Each pattern is checked against the candidate rules here again before
+ * it enters the pool, with none of lagrange.c's state, so a roster made of
+ * pool patterns keeps every hard rule even if the pricing were wrong. */
+#include <errno.h>
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Enough for the patterns of many rounds of many candidates; the pool
+ * stops growing there (the MIP would not settle a larger one anyway). */
+#define POOL_MAX 200000
+/* Columns the first LP gets besides the roster's: GLPK's primal simplex
+ * from scratch took 3 s of CPU on 16,800 columns and 5,600 rows (400
+ * candidates), 0.05 s on the demo week's 4,100. */
+#define INITIAL_COLUMNS 5000
+/* Dives with different amounts of generation per step; more rarely pay. */
+#define MAX_DIVES 6
+
+typedef struct pattern {
+        size_t cand_index;              /* into comp->cands */
+        size_t opts[RS_DAYS_PER_WEEK];  /* ascending option indices */
+        unsigned char n;
+        double value;                   /* priority-weighted minutes covered */
+} pattern;
+
+struct rs_master {
+        const rs_prep *prep;
+        const rs_comp *comp;
+        pattern *pool;
+        size_t n_pool;
+        size_t cap_pool;
+        size_t *slot;                   /* open-addressing hash set of pool indices + 1 */
+        size_t n_slots;
+        size_t *seg_base;               /* per flat (position, shift): first segment */
+        size_t n_seg;
+        glp_prob *lp;
+        int *ind;
+        double *val;
+        double *work;                   /* a roster as a MIP solution, 1-based */
+        int seg_row0;                   /* row of segment 0 */
+        int *pos_row;                   /* per position: its people-limit row or 0 */
+        int *seg_used;                  /* per segment: fixed patterns on it */
+        bool *seg_full;
+        bool *cand_fixed;               /* per candidate of the component */
+        rs_pricer *pricer;              /* NULL where patterns cannot be priced */
+        double bound;                   /* covered minutes no roster exceeds */
+        double *seg_price;              /* per segment: the price of this round */
+        double *pos_dual;               /* per position: μ of its limit row, or 0 */
+};
+
+static unsigned long long hash_pattern(const pattern *p) {
+        unsigned long long h = 1469598103934665603ULL ^ p->cand_index;
+
+        for (unsigned i = 0; i < p->n; i++) {
+                h ^= p->opts[i] + 0x9e3779b97f4a7c15ULL;
+                h *= 1099511628211ULL;
+        }
+        return h;
+}
+
+static bool same_pattern(const pattern *a, const pattern *b) {
+        return a->cand_index == b->cand_index && a->n == b->n &&
+               memcmp(a->opts, b->opts, a->n * sizeof(size_t)) == 0;
+}
+
+rs_master *rs_master_new(const rs_prep *prep, const rs_comp *comp) {
+        const rs_problem *problem = prep->problem;
+        size_t n_flat = prep->shift_base[problem->n_positions];
+        rs_master *m = calloc(1, sizeof(*m));
+
+        if (!m)
+                return NULL;
+        m->prep = prep;
+        m->comp = comp;
+        m->bound = HUGE_VAL;
+        m->seg_base = calloc(n_flat + 1, sizeof(size_t));
+        m->n_slots = 1024;
+        m->slot = calloc(m->n_slots, sizeof(size_t));
+        if (!m->seg_base || !m->slot)
+                return rs_master_free(m, true);
+        for (size_t pi = 0; pi < problem->n_positions; pi++)
+                for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
+                        m->seg_base[prep->shift_base[pi] + si] = m->n_seg;
+                        m->n_seg += problem->positions[pi].shifts[si].n_grid;
+                }
+        return m;
+}
+
+rs_master *rs_master_free(rs_master *m, bool glpk_alive) {
+        if (!m)
+                return NULL;
+        /* After a GLPK error glp_free_env() has freed the problem already. */
+        if (m->lp && glpk_alive)
+                glp_delete_prob(m->lp);
+        free(m->pool);
+        free(m->slot);
+        free(m->seg_base);
+        free(m->ind);
+        free(m->val);
+        free(m->work);
+        free(m->pos_row);
+        free(m->seg_used);
+        free(m->seg_full);
+        free(m->cand_fixed);
+        free(m->seg_price);
+        free(m->pos_dual);
+        rs_pricer_free(m->pricer);
+        free(m);
+        return NULL;
+}
+
+static int cmp_size(const void *a, const void *b) {
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+
+        return (x > y) - (x < y);
+}
+
+/* The candidate rules a pattern must keep on its own: its options are the
+ * candidate's, at most max_blocks_per_day a day (with commitments), the
+ * rest between any two blocks of different days, paid hours and working
+ * days within what commitments leave. */
+static bool pattern_keeps_rules(const rs_master *m, const pattern *p) {
+        const rs_prep *prep = m->prep;
+        const rs_problem *problem = prep->problem;
+        size_t ci = m->comp->cands[p->cand_index];
+        const rs_cand *k = &prep->cands[ci];
+        int per_day[RS_DAYS_PER_WEEK] = { 0 }, paid = 0, new_days = 0;
+
+        for (unsigned i = 0; i < p->n; i++) {
+                const rs_block *a = &prep->blocks[prep->opt_block[p->opts[i]]];
+
+                if (p->opts[i] < prep->cand_opt[ci] || p->opts[i] >= prep->cand_opt[ci + 1])
+                        return false;
+                if (a->day < 0 || a->day >= RS_DAYS_PER_WEEK)
+                        return false;
+                if (per_day[a->day]++ == 0 && !k->commit_day[a->day])
+                        new_days++;
+                /* One block a day is what this formulation is for. */
+                if (per_day[a->day] > 1 ||
+                    k->commit_blocks[a->day] + per_day[a->day] > problem->rules.max_blocks_per_day)
+                        return false;
+                paid += a->paid;
+                for (unsigned j = 0; j < i; j++) {
+                        const rs_block *b = &prep->blocks[prep->opt_block[p->opts[j]]];
+
+                        if (rs_overlaps(a->start, a->end, b->start, b->end))
+                                return false;
+                        if (a->day != b->day &&
+                            rs_rest_gap(a->start, a->end, b->start, b->end) < problem->rules.min_rest)
+                                return false;
+                }
+        }
+        return paid <= k->left && new_days <= k->days_left;
+}
+
+static int grow_slots(rs_master *m) {
+        size_t n = m->n_slots * 2;
+        size_t *slot = calloc(n, sizeof(size_t));
+
+        if (!slot)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_pool; i++) {
+                size_t at = (size_t) (hash_pattern(&m->pool[i]) & (n - 1));
+
+                while (slot[at])
+                        at = (at + 1) & (n - 1);
+                slot[at] = i + 1;
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->n_slots = n;
+        return 0;
+}
+
+int rs_master_add_pattern(void *userdata, size_t cand_index, const size_t *opts, size_t n_opts) {
+        rs_master *m = userdata;
+        const rs_prep *prep = m->prep;
+        pattern p = { .cand_index = cand_index, .n = (unsigned char) n_opts };
+        size_t at;
+
+        if (n_opts == 0 || n_opts > RS_DAYS_PER_WEEK || cand_index >= m->comp->n_cands || m->n_pool >= POOL_MAX)
+                return 0;
+        memcpy(p.opts, opts, n_opts * sizeof(size_t));
+        qsort(p.opts, n_opts, sizeof(size_t), cmp_size);
+        at = (size_t) (hash_pattern(&p) & (m->n_slots - 1));
+        while (m->slot[at]) {
+                if (same_pattern(&m->pool[m->slot[at] - 1], &p))
+                        return 0;
+                at = (at + 1) & (m->n_slots - 1);
+        }
+        if (!pattern_keeps_rules(m, &p))
+                return 0;
+        for (unsigned i = 0; i < p.n; i++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[p.opts[i]]];
+
+                p.value += prep->problem->positions[b->position].priority * (double) (b->end - b->start);
+        }
+        if (m->n_pool == m->cap_pool) {
+                size_t cap = m->cap_pool ? 2 * m->cap_pool : 256;
+                pattern *pool = realloc(m->pool, cap * sizeof(pattern));
+
+                if (!pool)
+                        return -ENOMEM;
+                m->pool = pool;
+                m->cap_pool = cap;
+        }
+        m->pool[m->n_pool++] = p;
+        m->slot[at] = m->n_pool;
+        /* Keep the table at most half full. */
+        if (2 * m->n_pool >= m->n_slots)
+                return grow_slots(m);
+        return 0;
+}
+
+/* Adds the patterns of the roster in @chosen, so that the MIP starts
+ * from it. */
+static int add_roster(rs_master *m, const bool *chosen) {
+        const rs_prep *prep = m->prep;
+
+        for (size_t i = 0; i < m->comp->n_cands; i++) {
+                size_t ci = m->comp->cands[i], opts[RS_DAYS_PER_WEEK], n = 0;
+                int r;
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        if (chosen[o] && n < RS_DAYS_PER_WEEK)
+                                opts[n++] = o;
+                r = rs_master_add_pattern(m, i, opts, n);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool in_roster(const rs_master *m, const pattern *p, const bool *chosen);
+
+/* Keeps the roster's patterns and the @keep added last (the subgradient's
+ * latest rounds, priced nearest the optimal multipliers): the LP starts
+ * small, and column generation brings back what it needs. */
+static int trim_pool(rs_master *m, const bool *chosen, size_t keep) {
+        size_t n = 0;
+
+        if (m->n_pool <= keep)
+                return 0;
+        for (size_t j = 0; j < m->n_pool; j++)
+                if (j + keep >= m->n_pool || in_roster(m, &m->pool[j], chosen))
+                        m->pool[n++] = m->pool[j];
+        m->n_pool = n;
+        memset(m->slot, 0, m->n_slots * sizeof(size_t));
+        for (size_t j = 0; j < n; j++) {
+                size_t at = (size_t) (hash_pattern(&m->pool[j]) & (m->n_slots - 1));
+
+                while (m->slot[at])
+                        at = (at + 1) & (m->n_slots - 1);
+                m->slot[at] = j + 1;
+        }
+        return 0;
+}
+
+/* Whether pool entry @p is the current pattern of its candidate. */
+static bool in_roster(const rs_master *m, const pattern *p, const bool *chosen) {
+        const rs_prep *prep = m->prep;
+        size_t ci = m->comp->cands[p->cand_index], n = 0;
+
+        for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                if (chosen[o])
+                        n++;
+        if (n != p->n)
+                return false;
+        for (unsigned i = 0; i < p->n; i++)
+                if (!chosen[p->opts[i]])
+                        return false;
+        return true;
+}
+
+/* GLPK's tm_lim for the time to @deadline, at least 1 ms. */
+static int ms_until(double deadline) {
+        double ms = (deadline - rs_now()) * 1000;
+
+        if (deadline <= 0 || ms >= INT_MAX)
+                return INT_MAX;
+        return ms < 1 ? 1 : (int) ms;
+}
+
+static bool past(double deadline) {
+        return deadline > 0 && rs_now() >= deadline;
+}
+
+/* Column j + 1 for pool entry @j: the candidate's row, the pattern's
+ * segments, each limited position it works on once. */
+static void add_column(rs_master *m, size_t j) {
+        const rs_prep *prep = m->prep;
+        const pattern *p = &m->pool[j];
+        int col = glp_add_cols(m->lp, 1), n = 0;
+
+        glp_set_col_kind(m->lp, col, GLP_BV);
+        glp_set_obj_coef(m->lp, col, p->value);
+        m->ind[++n] = (int) p->cand_index + 1;
+        m->val[n] = 1;
+        for (unsigned i = 0; i < p->n; i++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[p->opts[i]]];
+                size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
+                bool pos_done = false;
+
+                /* Blocks of different days lie in different shift instances:
+                 * no segment comes twice. */
+                for (int g = b->first; g < b->last; g++) {
+                        m->ind[++n] = m->seg_row0 + (int) (at + (size_t) g);
+                        m->val[n] = 1;
+                }
+                for (unsigned q = 0; q < i; q++)
+                        pos_done = pos_done || prep->blocks[prep->opt_block[p->opts[q]]].position == b->position;
+                if (m->pos_row[b->position] && !pos_done) {
+                        m->ind[++n] = m->pos_row[b->position];
+                        m->val[n] = 1;
+                }
+        }
+        glp_set_mat_col(m->lp, col, n, m->ind, m->val);
+}
+
+/* Sets the pricer's price of every segment of position @pos: closed
+ * (a block there is never worth it) or its dual again. */
+static void close_position(rs_master *m, size_t pos, bool closed) {
+        const rs_prep *prep = m->prep;
+        const rs_position *p = &prep->problem->positions[pos];
+        double *price = rs_pricer_prices(m->pricer);
+
+        for (size_t si = 0; si < p->n_shifts; si++) {
+                size_t at = m->seg_base[prep->shift_base[pos] + si];
+
+                for (size_t g = 0; g < p->shifts[si].n_grid; g++)
+                        price[at + g] = closed ? HUGE_VAL : m->seg_price[at + g];
+        }
+}
+
+/* The μ charged for the distinct positions of a pattern. */
+static double position_charge(const rs_master *m, const size_t *opts, size_t n) {
+        const rs_prep *prep = m->prep;
+        double sum = 0;
+
+        for (size_t q = 0; q < n; q++) {
+                size_t pos = prep->blocks[prep->opt_block[opts[q]]].position;
+                bool seen = false;
+
+                for (size_t x = 0; x < q; x++)
+                        seen = seen || prep->blocks[prep->opt_block[opts[x]]].position == pos;
+                if (!seen)
+                        sum += m->pos_dual[pos];
+        }
+        return sum;
+}
+
+/* Prices candidate @i: *ret_max >= max over its patterns (and nothing)
+ * of value - u·segments - μ·positions, the Lagrangian term; @opts the
+ * pattern found best and *ret_reduced its exact value of that. The
+ * positions with μ > 0 the candidate can work are few: each subset S of
+ * them is priced with the others closed and charged μ(S), which makes
+ * the maximum exact. With more than MAX_CHARGED of them, or when not
+ * @exact (in dives, where only columns matter), μ is left out of the
+ * path and the maximum over-estimated (still a bound). */
+#define MAX_CHARGED 8
+static int price_candidate(rs_master *m, size_t i, bool exact, double *ret_max,
+                           size_t opts[static RS_DAYS_PER_WEEK], size_t *ret_n, double *ret_reduced) {
+        const rs_prep *prep = m->prep;
+        size_t ci = m->comp->cands[i], charged[MAX_CHARGED + 1], k = 0, last = RS_NO_INDEX;
+        size_t try_opts[RS_DAYS_PER_WEEK], try_n;
+        double v;
+        int r;
+
+        /* Options are sorted by block, blocks by position. */
+        for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
+                size_t pos = prep->blocks[prep->opt_block[o]].position;
+
+                if (pos == last || m->pos_dual[pos] <= 0)
+                        continue;
+                last = pos;
+                if (k == MAX_CHARGED + 1)
+                        break;
+                charged[k++] = pos;
+        }
+        if (k == 0 || k > MAX_CHARGED || !exact) {
+                r = rs_pricer_best(m->pricer, i, &v, opts, ret_n);
+                if (r < 0)
+                        return r;
+                *ret_max = v;
+                *ret_reduced = v - position_charge(m, opts, *ret_n);
+                return 0;
+        }
+        *ret_max = 0;
+        *ret_reduced = 0;
+        *ret_n = 0;
+        for (unsigned set = 0; set < (1u << k); set++) {
+                double charge = 0, value;
+
+                for (size_t x = 0; x < k; x++) {
+                        close_position(m, charged[x], !(set & (1u << x)));
+                        if (set & (1u << x))
+                                charge += m->pos_dual[charged[x]];
+                }
+                r = rs_pricer_best(m->pricer, i, &v, try_opts, &try_n);
+                if (r < 0)
+                        break;
+                if (v - charge > *ret_max)
+                        *ret_max = v - charge;
+                value = v - position_charge(m, try_opts, try_n);
+                if (try_n > 0 && value > *ret_reduced) {
+                        *ret_reduced = value;
+                        memcpy(opts, try_opts, try_n * sizeof(size_t));
+                        *ret_n = try_n;
+                }
+        }
+        for (size_t x = 0; x < k; x++)
+                close_position(m, charged[x], false);
+        return r < 0 ? r : 0;
+}
+
+/* Column generation: solve the LP, price every candidate whose pattern is
+ * not fixed yet against its duals, add what has a positive reduced cost;
+ * until nothing is added, @max_rounds, or the deadline. Segments the
+ * fixed patterns fill are closed to pricing (their dual may be 0 when
+ * degenerate). Returns 1 with the LP solved, 0 when the LP failed. */
+static int generate(rs_master *m, double deadline, int max_rounds, bool exact) {
+        const rs_prep *prep = m->prep;
+        const rs_problem *problem = prep->problem;
+        glp_smcp smcp;
+
+        glp_init_smcp(&smcp);
+        smcp.msg_lev = GLP_MSG_OFF;
+        for (int round = 0;; round++) {
+                size_t added = 0;
+                double *price, lagrangian;
+
+                smcp.tm_lim = ms_until(deadline);
+                if (glp_simplex(m->lp, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
+                        return 0;
+                if (!m->pricer || round >= max_rounds || past(deadline))
+                        return 1;
+                price = rs_pricer_prices(m->pricer);
+                for (size_t g = 0; g < m->n_seg; g++) {
+                        double d = glp_get_row_dual(m->lp, m->seg_row0 + (int) g);
+
+                        m->seg_price[g] = price[g] = m->seg_full[g] ? HUGE_VAL : (d > 0 ? d : 0);
+                }
+                for (size_t pi = 0; pi < problem->n_positions; pi++)
+                        m->pos_dual[pi] = m->pos_row[pi] ? fmax(0, glp_get_row_dual(m->lp, m->pos_row[pi])) : 0;
+                /* With nothing fixed the duals give a bound (see below). */
+                lagrangian = 0;
+                for (size_t g = 0; g < m->n_seg; g++)
+                        lagrangian += price[g] * glp_get_row_ub(m->lp, m->seg_row0 + (int) g);
+                for (size_t pi = 0; pi < problem->n_positions; pi++)
+                        if (m->pos_row[pi])
+                                lagrangian += m->pos_dual[pi] * glp_get_row_ub(m->lp, m->pos_row[pi]);
+                for (size_t i = 0; i < m->comp->n_cands; i++) {
+                        size_t opts[RS_DAYS_PER_WEEK], n, before = m->n_pool;
+                        double v, reduced;
+                        int r;
+
+                        if (m->cand_fixed[i]) {
+                                lagrangian = HUGE_VAL;
+                                continue;
+                        }
+                        r = price_candidate(m, i, exact, &v, opts, &n, &reduced);
+                        if (r < 0)
+                                return r;
+                        lagrangian += v;
+                        if (n == 0)
+                                continue;
+                        reduced -= glp_get_row_dual(m->lp, (int) i + 1);
+                        if (reduced <= 1e-6 * (1 + fabs(v)))
+                                continue;
+                        r = rs_master_add_pattern(m, i, opts, n);
+                        if (r < 0)
+                                return r;
+                        if (m->n_pool > before) {
+                                add_column(m, m->n_pool - 1);
+                                added++;
+                        }
+                }
+                /* Relax the segment and people-limit rows with these duals
+                 * (u, μ >= 0): for every roster, covered <= Σ u H + Σ μ L +
+                 * Σ_c max over c's patterns of (value - u·segments - μ·positions),
+                 * and price_candidate() gives each maximum or more. So this
+                 * holds whether or not the generation has converged. */
+                if (lagrangian < m->bound)
+                        m->bound = lagrangian;
+                if (added == 0)
+                        return 1;
+        }
+}
+
+/* Fixes column @col to 1 and notes what its pattern uses. */
+static void fix_column(rs_master *m, int col) {
+        const rs_prep *prep = m->prep;
+        const pattern *p = &m->pool[col - 1];
+
+        glp_set_col_bnds(m->lp, col, GLP_FX, 1, 1);
+        m->cand_fixed[p->cand_index] = true;
+        for (unsigned i = 0; i < p->n; i++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[p->opts[i]]];
+                size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
+                int head = prep->problem->positions[b->position].shifts[b->shift].headcount;
+
+                for (int g = b->first; g < b->last; g++)
+                        if (++m->seg_used[at + (size_t) g] >= head)
+                                m->seg_full[at + (size_t) g] = true;
+        }
+}
+
+/* Price-and-dive: fix the patterns the LP takes whole and the one it
+ * likes most of the rest, generate columns for what is left, and again,
+ * until the LP is integral. @rounds of generation at each step: how
+ * many changes the dive's path, so callers try several. Every row is a packing row with integral
+ * use, so what the fixed patterns leave fits the pick too and the LP
+ * stays feasible. The roster goes to m->work (1-based), its value to
+ * *ret_value; -1 when the LP fell to @floor or below (no roster of this
+ * dive beats the one known) or time ran out. */
+static int dive(rs_master *m, double deadline, int rounds, double floor, double *ret_value) {
+        /* From the root: nothing fixed. */
+        for (int j = 1; j <= glp_get_num_cols(m->lp); j++)
+                glp_set_col_bnds(m->lp, j, GLP_DB, 0, 1);
+        memset(m->seg_used, 0, m->n_seg * sizeof(int));
+        memset(m->seg_full, 0, m->n_seg * sizeof(bool));
+        memset(m->cand_fixed, 0, m->comp->n_cands * sizeof(bool));
+        *ret_value = -1;
+        for (;;) {
+                int n, pick = 0, r;
+                double most = 0;
+
+                r = generate(m, deadline, rounds, false);
+                if (r <= 0)
+                        return r;
+                n = glp_get_num_cols(m->lp);
+                if (glp_get_obj_val(m->lp) <= floor + 0.5)
+                        return 0;
+                for (int j = 1; j <= n; j++) {
+                        double v = glp_get_col_prim(m->lp, j);
+
+                        if (glp_get_col_type(m->lp, j) == GLP_FX)
+                                continue;
+                        if (v > 1 - 1e-6)
+                                fix_column(m, j);
+                        else if (v > 1e-6 && v > most) {
+                                most = v;
+                                pick = j;
+                        }
+                }
+                if (pick == 0) {
+                        for (int j = 1; j <= n; j++)
+                                m->work[j] = glp_get_col_prim(m->lp, j) > 0.5 ? 1 : 0;
+                        *ret_value = glp_get_obj_val(m->lp);
+                        return 0;
+                }
+                if (past(deadline))
+                        return 0;
+                fix_column(m, pick);
+        }
+}
+
+typedef struct master_cb {
+        const double *start;
+        bool injected;
+} master_cb;
+
+static void master_callback(glp_tree *tree, void *info) {
+        master_cb *cb = info;
+
+        if (glp_ios_reason(tree) == GLP_IHEUR && !cb->injected) {
+                cb->injected = true;
+                glp_ios_heur_sol(tree, cb->start);
+        }
+}
+
+/* The rows: one per candidate, one per segment of the component's
+ * positions, one per position whose people limit can bind. */
+static int build_rows(rs_master *m) {
+        const rs_prep *prep = m->prep;
+        const rs_problem *problem = prep->problem;
+        const rs_comp *comp = m->comp;
+        size_t *last_cand = calloc(problem->n_positions + 1, sizeof(size_t));
+        int *able = calloc(problem->n_positions + 1, sizeof(int));
+        int row;
+
+        if (!last_cand || !able) {
+                free(last_cand);
+                free(able);
+                return -ENOMEM;
+        }
+        glp_add_rows(m->lp, (int) comp->n_cands);
+        for (size_t i = 0; i < comp->n_cands; i++)
+                glp_set_row_bnds(m->lp, (int) i + 1, GLP_UP, 0, 1);
+        /* Segment rows for every position (other components' stay empty,
+         * which keeps the numbering of lagrange.c). */
+        m->seg_row0 = (int) comp->n_cands + 1;
+        glp_add_rows(m->lp, (int) m->n_seg);
+        for (size_t pi = 0; pi < problem->n_positions; pi++)
+                for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
+                        const rs_shift *s = &problem->positions[pi].shifts[si];
+                        size_t at = m->seg_base[prep->shift_base[pi] + si];
+
+                        for (size_t g = 0; g < s->n_grid; g++)
+                                glp_set_row_bnds(m->lp, m->seg_row0 + (int) (at + g), GLP_UP, 0, s->headcount);
+                }
+        for (size_t i = 0; i < comp->n_cands; i++) {
+                size_t ci = comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
+                        size_t pos = prep->blocks[prep->opt_block[o]].position;
+
+                        if (last_cand[pos] != i + 1) {
+                                last_cand[pos] = i + 1;
+                                able[pos]++;
+                        }
+                }
+        }
+        for (size_t pi = 0; pi < comp->n_positions; pi++) {
+                size_t pos = comp->positions[pi];
+
+                if (able[pos] > prep->pos_limit[pos]) {
+                        row = glp_add_rows(m->lp, 1);
+                        glp_set_row_bnds(m->lp, row, GLP_UP, 0, prep->pos_limit[pos]);
+                        m->pos_row[pos] = row;
+                }
+        }
+        free(last_cand);
+        free(able);
+        return 0;
+}
+
+static void take_roster(rs_master *m, const double *x, bool *chosen) {
+        const rs_prep *prep = m->prep;
+
+        for (size_t i = 0; i < m->comp->n_cands; i++) {
+                size_t ci = m->comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        chosen[o] = false;
+        }
+        for (size_t j = 0; j < m->n_pool; j++)
+                if (x[j + 1] > 0.5)
+                        for (unsigned i = 0; i < m->pool[j].n; i++)
+                                chosen[m->pool[j].opts[i]] = true;
+}
+
+int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, bool *ret_improved,
+                    double *ret_bound) {
+        const rs_problem *problem = m->prep->problem;
+        size_t cap;
+        double current = 0, dived, *best = NULL;
+        glp_iocp iocp;
+        master_cb cb;
+        int r, st;
+
+        *ret_improved = false;
+        *ret_bound = HUGE_VAL;
+        r = add_roster(m, chosen);
+        if (r < 0)
+                return r;
+        r = trim_pool(m, chosen, INITIAL_COLUMNS);
+        if (r < 0)
+                return r;
+        r = rs_pricer_new(m->prep, m->comp, &m->pricer);
+        if (r < 0)
+                return r;
+        /* Room for the columns the dive may add: at most POOL_MAX in all. */
+        cap = (size_t) POOL_MAX + 1;
+        r = -ENOMEM;
+        m->ind = malloc((m->n_seg + problem->n_positions + m->comp->n_cands + 2) * sizeof(int));
+        m->val = malloc((m->n_seg + problem->n_positions + m->comp->n_cands + 2) * sizeof(double));
+        m->pos_row = calloc(problem->n_positions + 1, sizeof(int));
+        m->seg_used = calloc(m->n_seg + 1, sizeof(int));
+        m->seg_full = calloc(m->n_seg + 1, sizeof(bool));
+        m->cand_fixed = calloc(m->comp->n_cands + 1, sizeof(bool));
+        m->seg_price = calloc(m->n_seg + 1, sizeof(double));
+        m->pos_dual = calloc(problem->n_positions + 1, sizeof(double));
+        m->work = calloc(cap, sizeof(double));
+        best = calloc(cap, sizeof(double));
+        if (!m->ind || !m->val || !m->pos_row || !m->seg_used || !m->seg_full || !m->cand_fixed || !m->work || !m->seg_price || !m->pos_dual ||
+            !best)
+                goto out;
+
+        m->lp = glp_create_prob();
+        glp_set_obj_dir(m->lp, GLP_MAX);
+        r = build_rows(m);
+        if (r < 0)
+                goto out;
+        for (size_t j = 0; j < m->n_pool; j++) {
+                add_column(m, j);
+                if (in_roster(m, &m->pool[j], chosen)) {
+                        best[j + 1] = 1;
+                        current += m->pool[j].value;
+                }
+        }
+
+        /* The root: every column worth having (up to the round limit). */
+        r = generate(m, deadline, 50, true);
+        if (r <= 0)
+                goto out;
+        if (m->bound < target)
+                target = m->bound;
+        if (glp_get_obj_val(m->lp) < current + 0.5) {
+                r = 0;
+                goto out;
+        }
+        /* Dives until one meets @target (a roster of the bound's value is
+         * optimal) or time is up; how much is generated at each step
+         * changes the path, and the pool grows from dive to dive. */
+        for (int k = 0; k < MAX_DIVES && current < target - 0.5 && !past(deadline); k++) {
+                static const int rounds[MAX_DIVES] = { 1, 5, 20, 2, 10, 3 };
+
+                r = dive(m, deadline, rounds[k % 6], current, &dived);
+                if (r < 0)
+                        goto out;
+                if (dived > current + 0.5) {
+                        memcpy(best, m->work, ((size_t) glp_get_num_cols(m->lp) + 1) * sizeof(double));
+                        current = dived;
+                        *ret_improved = true;
+                }
+                /* Without pricing every dive would be the same. */
+                if (!m->pricer)
+                        break;
+        }
+        r = 0;
+        /* Without a deadline the direct model (model.c) takes it from here:
+         * an unbounded branch and bound over the pool would prove nothing. */
+        if (deadline <= 0 || past(deadline) || current >= target - 0.5)
+                goto done;
+
+        /* Branch and bound over the pool for the time left, from the best. */
+        for (int j = 1; j <= glp_get_num_cols(m->lp); j++)
+                glp_set_col_bnds(m->lp, j, GLP_DB, 0, 1);
+        glp_init_iocp(&iocp);
+        iocp.msg_lev = GLP_MSG_OFF;
+        iocp.presolve = GLP_OFF;
+        iocp.br_tech = GLP_BR_DTH;
+        iocp.bt_tech = GLP_BT_BLB;
+        iocp.tm_lim = ms_until(deadline);
+        cb = (master_cb) { .start = best };
+        iocp.cb_func = master_callback;
+        iocp.cb_info = &cb;
+        {
+                glp_smcp smcp;
+
+                glp_init_smcp(&smcp);
+                smcp.msg_lev = GLP_MSG_OFF;
+                smcp.tm_lim = ms_until(deadline);
+                if (glp_simplex(m->lp, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
+                        goto done;
+        }
+        glp_intopt(m->lp, &iocp);
+        st = glp_mip_status(m->lp);
+        if ((st == GLP_OPT || st == GLP_FEAS) && glp_mip_obj_val(m->lp) > current + 0.5) {
+                for (int j = 1; j <= glp_get_num_cols(m->lp); j++)
+                        best[j] = glp_mip_col_val(m->lp, j) > 0.5 ? 1 : 0;
+                current = glp_mip_obj_val(m->lp);
+                *ret_improved = true;
+        }
+done:
+        if (*ret_improved)
+                take_roster(m, best, chosen);
+out:
+        if (r >= 0)
+                *ret_bound = m->bound;
+        free(best);
+        return r;
+}
+
+size_t rs_master_pool_size(const rs_master *m) {
+        return m->n_pool;
+}
