@@ -943,10 +943,261 @@ static int work_paid_max_in_gap(const rs_problem *p, const rs_position *pos, con
         return best;
 }
 
+/* ---- why-lists: the grid reason and completeness ---------------------- */
+
+/* One uncovered entry as the candidates see it: the gap [start, end) of
+ * shift @sh of position @pos_i, the people working each segment of that
+ * shift in the solution (count[k] for grid[k]..grid[k + 1]) and who works
+ * on the position at all (from the assignments, not the people claim). */
+typedef struct gap {
+        size_t pos_i;
+        const rs_position *pos;
+        const rs_shift *sh;
+        int start;
+        int end;
+        const int *count;
+        const bool *member;             /* per candidate */
+        size_t people;
+} gap;
+
+static int hours_left(const rs_problem *p, size_t ci, const cand_work *cw) {
+        const rs_candidate *cand = &p->candidates[ci];
+        int cap = cand->hours_max < p->rules.max_week ? cand->hours_max : p->rules.max_week;
+
+        return cap - cw->paid;
+}
+
+static bool week_day(int day) {
+        return day >= 0 && day < RS_DAYS_PER_WEEK;
+}
+
+/* May grid[i]..grid[j] of @sh be a block at all (rule 3, §10.1-10.3)?
+ * Shorter than min_block only when it is the whole shift. */
+static bool grid_block(const rs_problem *p, const rs_position *pos, const rs_shift *sh, size_t i, size_t j) {
+        int len = sh->grid[j] - sh->grid[i];
+        bool whole = sh->grid[i] == sh->start && sh->grid[j] == sh->end;
+
+        return len > 0 && (len >= pos->min_block || whole) && len <= p->rules.max_shift;
+}
+
+/* Could @ci, who is placed there and meets the language and skills (rule
+ * 1, the caller's), work grid[i]..grid[j] of the gap's shift on top of the
+ * roster as it stands? Rules 2, 4, 5, 6 and 7 against everything the
+ * candidate already works, commitments included. */
+static bool block_fits(const ctx *c, const gap *g, size_t ci, const cand_work *cw, size_t i, size_t j) {
+        const rs_problem *p = c->p;
+        const rs_candidate *cand = &p->candidates[ci];
+        const rs_shift *sh = g->sh;
+        int bs = sh->grid[i], be = sh->grid[j];
+        int place = emp_place(p, g->pos_i);
+        int that_day = 0;
+
+        if (rchk_paid_minutes(&p->rules, be - bs) > hours_left(p, ci, cw))
+                return false;
+        if (week_day(sh->day) && !cw->on_day[sh->day] && cw->days >= cand->max_days)
+                return false;
+        if (!g->member[ci] && (long) g->people >= (long) g->pos->max_people * max_headcount(g->pos))
+                return false;
+        for (size_t k = i; k < j; k++)
+                if (g->count[k] >= sh->headcount)
+                        return false;
+        for (size_t k = 0; k < cand->n_classes; k++) {
+                const rs_class_session *cl = &cand->classes[k];
+                int t = rchk_travel(p, cl->place, place);
+
+                if (overlaps(bs, be, cl->start - t, cl->end + t))
+                        return false;
+        }
+        for (size_t k = 0; k < cand->n_unavailable; k++)
+                if (overlaps(bs, be, cand->unavailable[k].start, cand->unavailable[k].end))
+                        return false;
+        for (size_t k = 0; k < cw->n_items; k++) {
+                const work *it = &cw->items[k];
+
+                if (overlaps(bs, be, it->start, it->end))
+                        return false;
+                if (it->day == sh->day)
+                        that_day++;
+                else if (it->day < sh->day ? bs - it->end < p->rules.min_rest
+                                           : it->start - be < p->rules.min_rest)
+                        return false;
+        }
+        return that_day < p->rules.max_blocks_per_day;
+}
+
+/* Finds a block on the gap's shift that meets the gap and that @ci could
+ * take (block_fits()); its ends go to *ret_start and *ret_end. */
+static bool fitting_block(const ctx *c, const gap *g, size_t ci, const cand_work *cw, int *ret_start, int *ret_end) {
+        const rs_shift *sh = g->sh;
+
+        for (size_t i = 0; i < sh->n_grid; i++)
+                for (size_t j = i + 1; j < sh->n_grid; j++) {
+                        if (!overlaps(sh->grid[i], sh->grid[j], g->start, g->end) ||
+                            !grid_block(c->p, g->pos, sh, i, j) || !block_fits(c, g, ci, cw, i, j))
+                                continue;
+                        *ret_start = sh->grid[i];
+                        *ret_end = sh->grid[j];
+                        return true;
+                }
+        return false;
+}
+
+/* Does @reason hold for @ci over the whole gap? Each code as
+ * docs/solver.md ("Explanations") defines it for the time of the gap;
+ * the SPEC (§4, §10.18) only names them. `grid` holds when no block
+ * meeting the gap fits. */
+static bool reason_holds(const ctx *c, const gap *g, size_t ci, const cand_work *cw, rs_reason reason) {
+        const rs_problem *p = c->p;
+        const rs_candidate *cand = &p->candidates[ci];
+        const rs_shift *sh = g->sh;
+        int that_day = 0, bs, be;
+
+        switch (reason) {
+        case RS_REASON_NOT_PLACED:
+                return !placed_at(cand, g->pos->employer);
+        case RS_REASON_LANGUAGE:
+                return cand->language < g->pos->language;
+        case RS_REASON_SKILL:
+                return missing_skill(cand, g->pos) >= 0;
+        case RS_REASON_CLASS:
+                for (size_t k = 0; k < cand->n_classes; k++) {
+                        const rs_class_session *cl = &cand->classes[k];
+                        int t = rchk_travel(p, cl->place, emp_place(p, g->pos_i));
+
+                        if (overlaps(g->start, g->end, cl->start - t, cl->end + t))
+                                return true;
+                }
+                return false;
+        case RS_REASON_UNAVAILABLE:
+                for (size_t k = 0; k < cand->n_unavailable; k++)
+                        if (overlaps(g->start, g->end, cand->unavailable[k].start, cand->unavailable[k].end))
+                                return true;
+                return false;
+        case RS_REASON_BUSY:
+                for (size_t k = 0; k < cw->n_items; k++) {
+                        if (overlaps(g->start, g->end, cw->items[k].start, cw->items[k].end))
+                                return true;
+                        that_day += cw->items[k].day == sh->day;
+                }
+                return that_day >= p->rules.max_blocks_per_day;
+        case RS_REASON_REST:
+                for (size_t k = 0; k < cw->n_items; k++) {
+                        const work *it = &cw->items[k];
+
+                        if (it->day < sh->day && g->start - it->end < p->rules.min_rest)
+                                return true;
+                        if (it->day > sh->day && it->start - g->end < p->rules.min_rest)
+                                return true;
+                }
+                return false;
+        case RS_REASON_HOURS_CAP: {
+                int left = hours_left(p, ci, cw);
+                bool any = false;
+
+                /* Some block meets the gap, and every one pays more than
+                 * what is left. */
+                for (size_t i = 0; i < sh->n_grid; i++)
+                        for (size_t j = i + 1; j < sh->n_grid; j++) {
+                                if (!overlaps(sh->grid[i], sh->grid[j], g->start, g->end) ||
+                                    !grid_block(p, g->pos, sh, i, j))
+                                        continue;
+                                if (rchk_paid_minutes(&p->rules, sh->grid[j] - sh->grid[i]) <= left)
+                                        return false;
+                                any = true;
+                        }
+                return any;
+        }
+        case RS_REASON_DAY_CAP:
+                return week_day(sh->day) && !cw->on_day[sh->day] && cw->days >= cand->max_days;
+        case RS_REASON_PEOPLE_LIMIT:
+                return !g->member[ci] && (long) g->people >= (long) g->pos->max_people * max_headcount(g->pos);
+        case RS_REASON_GRID:
+                return !fitting_block(c, g, ci, cw, &bs, &be);
+        default:
+                return false;
+        }
+}
+
+static bool coverage_proven(const rs_solution *s) {
+        return s->status == RS_STATUS_OPTIMAL ||
+               (s->goals[RS_GOAL_COVERAGE].solved && s->goals[RS_GOAL_COVERAGE].proven);
+}
+
+/* A `grid` reason: every reason before it must fail and no block meeting
+ * the gap may fit. */
+static void check_why_grid(ctx *c, const gap *g, const char *iv, size_t ci, const cand_work *cw) {
+        const rs_problem *p = c->p;
+        char biv[64];
+        int bs, be;
+
+        for (rs_reason r = RS_REASON_NOT_PLACED; r < RS_REASON_GRID; r++)
+                if (reason_holds(c, g, ci, cw, r)) {
+                        violation(c, "claim why: %s/%s %s gives %s grid, but %s holds, which is tested first",
+                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci), reason_names[r]);
+                        return;
+                }
+        if (fitting_block(c, g, ci, cw, &bs, &be))
+                violation(c, "claim why: %s/%s %s gives %s grid, but the block %s fits",
+                          emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci),
+                          format_interval(bs, be, biv));
+}
+
+/* Completeness of the why-list of one entry (docs/solver.md,
+ * "Explanations"): it names everyone placed at the employer (or placed
+ * anywhere), and everyone not placed there who meets the language and
+ * skills (as not-placed). A placed candidate may be left out only when
+ * coverage is not proven and the candidate could have covered part of
+ * the gap, which the checker must be able to show with a block of its
+ * own. When coverage is proven, nobody may be able to take such a block
+ * at all: the block would cover more and contradict the proof. @listed
+ * is scratch space of one bool per candidate. */
+static void check_why_complete(ctx *c, const gap *g, const rs_uncovered *un, const cand_work *w, bool *listed) {
+        const rs_problem *p = c->p;
+        bool proven = coverage_proven(c->s);
+        char iv[64], biv[64];
+
+        format_interval(un->start, un->end, iv);
+        memset(listed, 0, p->n_candidates * sizeof(bool));
+        for (size_t k = 0; k < un->n_why; k++)
+                if (un->why[k].candidate < p->n_candidates)
+                        listed[un->why[k].candidate] = true;
+
+        for (size_t ci = 0; ci < p->n_candidates; ci++) {
+                const rs_candidate *cand = &p->candidates[ci];
+                bool placed = placed_at(cand, g->pos->employer);
+                bool meets = cand->language >= g->pos->language && missing_skill(cand, g->pos) < 0;
+                bool fits = false;
+                int bs = 0, be = 0;
+
+                if (!placed && !meets)
+                        continue;
+                if (placed && meets)
+                        fits = fitting_block(c, g, ci, &w[ci], &bs, &be);
+                if (fits && proven)
+                        violation(c, "claim coverage: %s/%s %s stays uncovered, yet %s could work %s on top of the roster and coverage is claimed proven",
+                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci),
+                                  format_interval(bs, be, biv));
+                if (listed[ci] || (fits && !proven))
+                        continue;
+                if (!placed)
+                        violation(c, "claim why: %s/%s %s omits %s (not placed there, but meets language and skills: not-placed)",
+                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
+                else if (proven)
+                        violation(c, "claim why: %s/%s %s omits %s (placed there; coverage is proven, so nobody placed there may be left out)",
+                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
+                else
+                        violation(c, "claim why: %s/%s %s omits %s (placed there, and no block meeting the gap fits: a reason is owed)",
+                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
+        }
+}
+
 /* Is @why plausible and, where cheaply checkable, true? The static
  * reasons are tested in the enum's order (solution.h), so a later reason
- * also says the earlier static ones do not hold. */
-static void check_why(ctx *c, size_t pos_i, const rs_uncovered *un, const rs_why *why, const cand_work *w) {
+ * also says the earlier static ones do not hold. `grid` is checked in
+ * full (check_why_grid()) when @g is set, i.e. the entry lies inside its
+ * shift. */
+static void check_why(ctx *c, size_t pos_i, const gap *g, const rs_uncovered *un, const rs_why *why,
+                      const cand_work *w) {
         const rs_problem *p = c->p;
         const rs_position *pos = &p->positions[pos_i];
         const rs_shift *sh = &pos->shifts[un->shift];
@@ -1058,6 +1309,10 @@ static void check_why(ctx *c, size_t pos_i, const rs_uncovered *un, const rs_why
                         break;
                 }
                 case RS_REASON_GRID:
+                        /* Checked fully below, with its own message. */
+                        if (g)
+                                check_why_grid(c, g, iv, why->candidate, cw);
+                        break;
                 default:
                         break;
                 }
@@ -1066,11 +1321,31 @@ static void check_why(ctx *c, size_t pos_i, const rs_uncovered *un, const rs_why
                           emp_id(p, pos_i), pos_id(p, pos_i), iv, cid, reason_names[why->reason], what);
 }
 
+/* Who works on position @pos_i, from the assignments: member[ci] and the
+ * number of distinct people in *ret_people. */
+static void position_members(const rs_problem *p, const rs_solution *s, size_t pos_i, bool *member,
+                             size_t *ret_people) {
+        size_t people = 0;
+
+        memset(member, 0, p->n_candidates * sizeof(bool));
+        for (size_t i = 0; i < s->positions[pos_i].n_assignments; i++) {
+                const rs_assignment *a = &s->positions[pos_i].assignments[i];
+
+                if (assignment_valid(p, pos_i, a) && !member[a->candidate]) {
+                        member[a->candidate] = true;
+                        people++;
+                }
+        }
+        *ret_people = people;
+}
+
 static int check_position_claims(ctx *c, size_t pos_i, const cand_work *w) {
         const rs_problem *p = c->p;
         const rs_position *pos = &p->positions[pos_i];
         const rs_position_plan *plan = &c->s->positions[pos_i];
         long required = 0, covered = 0;
+        bool *member = NULL, *listed = NULL;
+        size_t people = 0;
         seg_counts sc;
         int r;
 
@@ -1091,12 +1366,9 @@ static int check_position_claims(ctx *c, size_t pos_i, const cand_work *w) {
                         covered += (long) working * (sh->grid[k + 1] - sh->grid[k]);
                 }
                 r = check_uncovered_shift(c, pos_i, si, &sc);
-                if (r < 0) {
-                        seg_counts_done(&sc);
-                        return r;
-                }
+                if (r < 0)
+                        goto out;
         }
-        seg_counts_done(&sc);
         if (plan->required_minutes != required)
                 violation(c, "claim required: %s/%s says %ld minutes, is %ld",
                           emp_id(p, pos_i), pos_id(p, pos_i), plan->required_minutes, required);
@@ -1104,8 +1376,19 @@ static int check_position_claims(ctx *c, size_t pos_i, const cand_work *w) {
                 violation(c, "claim covered: %s/%s says %ld minutes, is %ld",
                           emp_id(p, pos_i), pos_id(p, pos_i), plan->covered_minutes, covered);
 
+        member = calloc(p->n_candidates ? p->n_candidates : 1, sizeof(bool));
+        listed = calloc(p->n_candidates ? p->n_candidates : 1, sizeof(bool));
+        if (!member || !listed) {
+                r = -ENOMEM;
+                goto out;
+        }
+        position_members(p, c->s, pos_i, member, &people);
+
         for (size_t u = 0; u < plan->n_uncovered; u++) {
                 const rs_uncovered *un = &plan->uncovered[u];
+                const rs_shift *sh;
+                gap g;
+                bool valid;
                 char iv[64];
 
                 if (un->shift >= pos->n_shifts) {
@@ -1113,6 +1396,14 @@ static int check_position_claims(ctx *c, size_t pos_i, const cand_work *w) {
                                   emp_id(p, pos_i), pos_id(p, pos_i), u, un->shift, pos->n_shifts);
                         continue;
                 }
+                sh = &pos->shifts[un->shift];
+                /* An entry outside its shift is reported above; its
+                 * why-list cannot be judged against the grid. */
+                valid = un->start < un->end && un->start >= sh->start && un->end <= sh->end;
+                g = (gap) {
+                        .pos_i = pos_i, .pos = pos, .sh = sh, .start = un->start, .end = un->end,
+                        .count = sc.count[un->shift], .member = member, .people = people,
+                };
                 for (size_t k = 0; k < un->n_why; k++) {
                         if (k > 0 && un->why[k - 1].candidate >= un->why[k].candidate) {
                                 violation(c, "claim order: %s/%s %s why-list is not strictly ascending by candidate",
@@ -1122,9 +1413,16 @@ static int check_position_claims(ctx *c, size_t pos_i, const cand_work *w) {
                         }
                 }
                 for (size_t k = 0; k < un->n_why; k++)
-                        check_why(c, pos_i, un, &un->why[k], w);
+                        check_why(c, pos_i, valid ? &g : NULL, un, &un->why[k], w);
+                if (valid)
+                        check_why_complete(c, &g, un, w, listed);
         }
-        return 0;
+        r = 0;
+out:
+        free(member);
+        free(listed);
+        seg_counts_done(&sc);
+        return r;
 }
 
 static void check_totals(ctx *c, const cand_work *w) {

@@ -40,8 +40,9 @@ void rchk_report_print(const rchk_report *report, FILE *out, size_t max_lines);
 /* True when some line starts with @prefix. */
 bool rchk_report_has(const rchk_report *report, const char *prefix);
 
-/* Checks the hard rules and every claim of @solution against @problem.
- * Returns the number of violations appended to @report (0: clean), or
+/* Checks the hard rules and every claim of @solution against @problem,
+ * why-lists included: each must name everyone it owes a reason, and a
+ * `grid` reason must be true (README.md says how both are read). Returns the number of violations appended to @report (0: clean), or
  * -ENOMEM. */
 int rchk_check(const rs_problem *problem, const rs_solution *solution, rchk_report *report);
 

@@ -667,6 +667,15 @@ static void test_claim_uncovered(void **state) {
         tp_problem_free(p);
 }
 
+/* The why-list of the base's stock entry (thu 14:00-18:00) holds for any
+ * part of it too: gives it to a new entry @u of stock. */
+static void stock_why(rs_solution *s, size_t u) {
+        tp_why(s, STOCK, u, C1, RS_REASON_NOT_PLACED);
+        tp_why(s, STOCK, u, C2, RS_REASON_REST);
+        tp_why(s, STOCK, u, C3, RS_REASON_DAY_CAP);
+        tp_why(s, STOCK, u, C4, RS_REASON_UNAVAILABLE);
+}
+
 static void test_claim_uncovered_split_and_overlap(void **state) {
         rs_problem *p = base_problem();
         rs_solution *s = base_solution(p);
@@ -675,7 +684,7 @@ static void test_claim_uncovered_split_and_overlap(void **state) {
         (void) state;
         /* Two adjacent entries with one union are still exact. */
         plan->uncovered[0].end = TP_AT(3, 16, 0);
-        tp_uncovered(s, STOCK, 1, TP_AT(3, 16, 0), TP_AT(3, 18, 0), 1);
+        stock_why(s, tp_uncovered(s, STOCK, 1, TP_AT(3, 16, 0), TP_AT(3, 18, 0), 1));
         expect_full(p, s, 0, NULL);
         /* Overlapping entries are not. */
         plan->uncovered[1].start = TP_AT(3, 15, 0);
@@ -686,7 +695,7 @@ static void test_claim_uncovered_split_and_overlap(void **state) {
         s = base_solution(p);
         plan = &s->positions[STOCK];
         plan->uncovered[0].start = TP_AT(3, 16, 0);
-        tp_uncovered(s, STOCK, 1, TP_AT(3, 14, 0), TP_AT(3, 16, 0), 1);
+        stock_why(s, tp_uncovered(s, STOCK, 1, TP_AT(3, 14, 0), TP_AT(3, 16, 0), 1));
         expect_full(p, s, 1, "claim order:");
         tp_solution_free(s);
         tp_problem_free(p);
@@ -887,6 +896,215 @@ static void test_claim_infeasible(void **state) {
         tp_problem_free(p);
 }
 
+/* ---- why-lists: completeness and the grid reason ----------------------- */
+
+enum { DESK };
+enum { G1, G2, G3, G4 };
+
+/* shop (hall) has one position, desk: vca required, min_block 4h,
+ * max_people 2, mon 08:00-16:00 on a 1h grid, headcount 1. farm has none.
+ *   c-001 vca, anywhere, class mon 14:00-17:00 at hall (no travel)
+ *   c-002 vca, anywhere, class mon 10:00-13:00 at hall: free 08-10 and
+ *         13-16, neither long enough for a 4h block
+ *   c-003 vca, placed at farm only
+ *   c-004 no vca, placed at farm only */
+static rs_problem *grid_problem(void) {
+        rs_problem *p = tp_problem_new();
+        int hall = tp_place(p, "hall");
+        size_t vca = tp_skill(p, "vca");
+        size_t shop = tp_employer(p, "shop", hall);
+        size_t farm = tp_employer(p, "farm", RS_NO_PLACE);
+        size_t pos = tp_position(p, shop, "desk");
+        size_t c;
+
+        p->positions[pos].min_block = TP_H(4);
+        tp_position_skill(p, pos, vca);
+        tp_shift(p, pos, 0, TP_AT(0, 8, 0), TP_AT(0, 16, 0), 1, 60);
+
+        c = tp_candidate(p, "c-001");
+        tp_candidate_skill(p, c, vca);
+        tp_class(p, c, "c1-mon", hall, TP_AT(0, 14, 0), TP_AT(0, 17, 0));
+        c = tp_candidate(p, "c-002");
+        tp_candidate_skill(p, c, vca);
+        tp_class(p, c, "c2-mon", hall, TP_AT(0, 10, 0), TP_AT(0, 13, 0));
+        c = tp_candidate(p, "c-003");
+        tp_candidate_skill(p, c, vca);
+        tp_candidate_employer(p, c, farm);
+        c = tp_candidate(p, "c-004");
+        tp_candidate_employer(p, c, farm);
+        return p;
+}
+
+/* The optimum, by hand: c-001 can work at most 08:00-14:00, c-002 no 4h
+ * block at all, c-003 and c-004 are not placed at shop. So c-001 works
+ * 08:00-14:00 (6h, paid 5h30) and mon 14:00-16:00 stays uncovered:
+ * c-001 class (it meets the gap); c-002 grid (no class, unavailability,
+ * work, rest, hours, day or people limit holds, but every 4h block
+ * meeting the gap starts by 12:00, inside the class or on segments
+ * c-001 fills); c-003 not-placed (meets language and skills); c-004 is
+ * not listed (not placed and no vca). Goals: coverage 120, people 1,
+ * the rest 0. */
+static rs_solution *grid_solution(const rs_problem *p) {
+        rs_solution *s = tp_solution_new(p);
+        static const double goals[_RS_GOAL_MAX] = {120, 0, 1, 0, 0, 0};
+        size_t u;
+
+        tp_assign(s, DESK, 0, TP_AT(0, 8, 0), TP_AT(0, 14, 0), G1);
+        u = tp_uncovered(s, DESK, 0, TP_AT(0, 14, 0), TP_AT(0, 16, 0), 1);
+        tp_why(s, DESK, u, G1, RS_REASON_CLASS);
+        tp_why(s, DESK, u, G2, RS_REASON_GRID);
+        tp_why(s, DESK, u, G3, RS_REASON_NOT_PLACED);
+
+        s->positions[DESK].people = malloc(sizeof(size_t));
+        s->positions[DESK].people[0] = G1;
+        s->positions[DESK].n_people = 1;
+        s->positions[DESK].required_minutes = 480;
+        s->positions[DESK].covered_minutes = 360;
+        s->candidates[G1] = (rs_candidate_total) {.paid_minutes = 330, .days = 1};
+        for (int g = 0; g < _RS_GOAL_MAX; g++)
+                s->goals[g] = (rs_goal_result) {
+                        .solved = g != RS_GOAL_STABILITY, .proven = g != RS_GOAL_STABILITY,
+                        .value = goals[g], .bound = goals[g],
+                };
+        return s;
+}
+
+/* What a solve stopped by its time limit claims: coverage not proven. */
+static void unprove_coverage(rs_solution *s) {
+        s->status = RS_STATUS_FEASIBLE;
+        s->goals[RS_GOAL_COVERAGE].proven = false;
+        s->goals[RS_GOAL_COVERAGE].bound = 0;
+        s->goals[RS_GOAL_COVERAGE].gap = 1;
+}
+
+/* Removes the why entry of @candidate from entry @u of @position. */
+static void drop_why(rs_solution *s, size_t position, size_t u, size_t candidate) {
+        rs_uncovered *un = &s->positions[position].uncovered[u];
+
+        for (size_t k = 0; k < un->n_why; k++)
+                if (un->why[k].candidate == candidate) {
+                        free(un->why[k].detail);
+                        memmove(&un->why[k], &un->why[k + 1], (un->n_why - k - 1) * sizeof(rs_why));
+                        un->n_why--;
+                        return;
+                }
+        fail_msg("candidate %zu is not in the why-list", candidate);
+}
+
+/* (c) A true grid reason, in a proven optimum, is clean; the candidate
+ * placed elsewhere and lacking a skill need not be listed. */
+static void test_why_grid_true(void **state) {
+        rs_problem *p = grid_problem();
+        rs_solution *s = grid_solution(p);
+
+        (void) state;
+        expect_full(p, s, 0, NULL);
+        /* Still true without the proof: nothing fits on top of the roster. */
+        unprove_coverage(s);
+        expect_full(p, s, 0, NULL);
+        tp_solution_free(s);
+        tp_problem_free(p);
+}
+
+/* (b) grid although a block fits, or although an earlier reason holds. */
+static void test_why_grid_false(void **state) {
+        rs_problem *p = grid_problem();
+        rs_solution *s = grid_solution(p);
+
+        (void) state;
+        /* With min_block 2h c-002 can take 14:00-16:00 after the class:
+         * grid is untrue, and a proven coverage is contradicted. */
+        p->positions[DESK].min_block = TP_H(2);
+        expect_full(p, s, 2, "claim why: shop/desk mon 14:00-16:00 gives c-002 grid, but the block mon 14:00-16:00 fits");
+        expect_full(p, s, 2, "claim coverage: shop/desk mon 14:00-16:00 stays uncovered, yet c-002 could work mon 14:00-16:00");
+        unprove_coverage(s);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 gives c-002 grid, but the block mon 14:00-16:00 fits");
+        tp_solution_free(s);
+
+        /* Back to 4h: c-001's class meets the gap, and class is tested
+         * before grid. */
+        p->positions[DESK].min_block = TP_H(4);
+        s = grid_solution(p);
+        s->positions[DESK].uncovered[0].why[0].reason = RS_REASON_GRID;
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 gives c-001 grid, but class holds, which is tested first");
+        tp_solution_free(s);
+
+        /* max_people 1: people-limit holds for c-002 before grid. */
+        p->positions[DESK].max_people = 1;
+        s = grid_solution(p);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 gives c-002 grid, but people-limit holds, which is tested first");
+        tp_solution_free(s);
+        tp_problem_free(p);
+}
+
+/* (a) A why-list that leaves out someone it must name. */
+static void test_why_omits(void **state) {
+        rs_problem *p = grid_problem();
+        rs_solution *s = grid_solution(p);
+
+        (void) state;
+        drop_why(s, DESK, 0, G2);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-002 (placed there; coverage is proven");
+        tp_solution_free(s);
+        s = grid_solution(p);
+        drop_why(s, DESK, 0, G3);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-003 (not placed there, but meets language and skills");
+        tp_solution_free(s);
+        tp_problem_free(p);
+
+        /* The base week: c-004 (people-limit) left out of assembly's list,
+         * c-001 (not-placed) out of cashier's. */
+        p = base_problem();
+        s = base_solution(p);
+        drop_why(s, ASSEMBLY, 0, C4);
+        drop_why(s, CASHIER, 0, C1);
+        expect_full(p, s, 2, "claim why: agri/assembly tue 12:00-15:30 omits c-004");
+        expect_full(p, s, 2, "claim why: shop/cashier wed 22:00-06:00 omits c-001");
+        tp_solution_free(s);
+        tp_problem_free(p);
+}
+
+/* (d) Under a time limit a candidate who could have covered part of the
+ * gap may be left out; nobody else may. */
+static void test_why_omission_time_limit(void **state) {
+        rs_problem *p = grid_problem();
+        rs_solution *s;
+
+        (void) state;
+        /* min_block 2h: c-002 could take 14:00-16:00. */
+        p->positions[DESK].min_block = TP_H(2);
+        s = grid_solution(p);
+        unprove_coverage(s);
+        drop_why(s, DESK, 0, G2);
+        expect_full(p, s, 0, NULL);
+        /* With coverage proven the same list is wrong twice over. */
+        s->status = RS_STATUS_OPTIMAL;
+        s->goals[RS_GOAL_COVERAGE].proven = true;
+        s->goals[RS_GOAL_COVERAGE].bound = 120;
+        s->goals[RS_GOAL_COVERAGE].gap = 0;
+        expect_full(p, s, 2, "claim why: shop/desk mon 14:00-16:00 omits c-002 (placed there; coverage is proven");
+        expect_full(p, s, 2, "claim coverage: shop/desk mon 14:00-16:00 stays uncovered, yet c-002 could work");
+        tp_solution_free(s);
+
+        /* c-001 could not have covered any of it: it is owed a reason,
+         * while c-002 is still rightly left out. */
+        s = grid_solution(p);
+        unprove_coverage(s);
+        drop_why(s, DESK, 0, G1);
+        drop_why(s, DESK, 0, G2);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-001 (placed there, and no block meeting the gap fits");
+        tp_solution_free(s);
+
+        /* Not placed there is always said. */
+        s = grid_solution(p);
+        unprove_coverage(s);
+        drop_why(s, DESK, 0, G2);
+        drop_why(s, DESK, 0, G3);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-003 (not placed there");
+        tp_solution_free(s);
+        tp_problem_free(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_base_is_clean),
@@ -927,6 +1145,10 @@ int main(void) {
                 cmocka_unit_test(test_claim_why),
                 cmocka_unit_test(test_claim_why_true_variants),
                 cmocka_unit_test(test_claim_infeasible),
+                cmocka_unit_test(test_why_grid_true),
+                cmocka_unit_test(test_why_grid_false),
+                cmocka_unit_test(test_why_omits),
+                cmocka_unit_test(test_why_omission_time_limit),
         };
 
         return cmocka_run_group_tests_name("checker", tests, NULL, NULL);
