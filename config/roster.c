@@ -81,7 +81,7 @@ static void load_position(rc_ctx *ctx, const rc_node *node, rc_roster_position *
 
 void rc_load_roster(rc_ctx *ctx, const rc_node *root, rc_roster *ret) {
         static const char *const keys[] = { "kind", "version", "employer", "week", "revision",
-                                            "state", "based_on", "status", "solver", "coverage",
+                                            "state", "based_on", "status", "infeasible", "solver", "coverage",
                                             "positions", "candidates", "changes", NULL };
         const rc_node *v;
         size_t saved;
