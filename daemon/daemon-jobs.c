@@ -50,6 +50,15 @@ bool rd_jobs_queued(rd_server *s, rc_week week, const char *employer) {
         return false;
 }
 
+bool rd_jobs_will_propose(rd_server *s, rc_week week, const char *employer) {
+        for (int list = 0; list < 2; list++)
+                for (rd_job *j = list == 0 ? s->queue : s->running; j; j = j->next)
+                        if (j->week.year == week.year && j->week.week == week.week &&
+                            (!j->employer || strcmp(j->employer, employer) == 0))
+                                return true;
+        return false;
+}
+
 static int add_waiter(rd_job *job, rd_conn *conn, const char *id) {
         rd_waiter *more = realloc(job->waiters, (job->n_waiters + 1) * sizeof(*more));
         char *copy = NULL;

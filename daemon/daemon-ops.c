@@ -623,13 +623,17 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         continue;
                 /* A re-plan renews only rosters that exist, and only when
                  * the plan differs from the one in force. */
-                const rd_roster *current = rd_slot_open_proposal(slot);
+                rd_roster *current = rd_slot_open_proposal(slot);
                 if (!current)
                         current = slot->approved;
                 if (job->replan && (!current ||
                                     rd_changes_count(current->full, current->full_size, full,
-                                                     (size_t) full_size) == 0))
+                                                     (size_t) full_size) == 0)) {
+                        /* Still right for the inputs this solve read. */
+                        if (current)
+                                current->confirmed = job->revision;
                         continue;
+                }
                 char *full_copy = strndup(full, (size_t) full_size);
                 char *view_copy = strndup(view, (size_t) employer_size);
                 if (!full_copy || !view_copy) {
@@ -724,6 +728,40 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
 
 /* ---- approve ---------------------------------------------------------- */
 
+/* Whether the open proposal @open of @slot may no longer keep the rules,
+ * with the reason in @why: a newer proposal is on its way (a re-plan
+ * noted, or a solve queued or running), or another employer's roster of
+ * this week or the week before was approved after the proposal's solve
+ * started (revisions are one counter) and no re-plan has confirmed it
+ * since, so no solve saw that work with it. Approving such a proposal could book a candidate twice, or past
+ * a class that moved. */
+static bool proposal_out_of_date(rd_server *s, const rd_slot *slot, const rd_roster *open, char *why,
+                                 size_t size) {
+        long index = rc_week_index(slot->week);
+        /* A re-plan that found it unchanged read newer inputs. */
+        long made = open->confirmed > open->revision ? open->confirmed : open->revision;
+
+        if (rd_replan_noted(s, slot) || rd_jobs_will_propose(s, slot->week, slot->employer)) {
+                snprintf(why, size, "its input changed and a new proposal is being made; approve "
+                                    "that one when it is published");
+                return true;
+        }
+        for (size_t i = 0; i < s->n_slots; i++) {
+                const rd_slot *o = s->slots[i];
+                long oi = rc_week_index(o->week);
+
+                if (o == slot || !o->approved || (oi != index && oi != index - 1))
+                        continue;
+                /* Rosters of one solve of the whole week were planned together. */
+                if (o->approved->seq > made && o->approved->revision != open->revision) {
+                        snprintf(why, size, "the roster of %s in %s was approved after it was made; "
+                                            "propose again", o->employer, o->week_text);
+                        return true;
+                }
+        }
+        return false;
+}
+
 static void op_approve(rd_conn *c, const rd_request *req) {
         rd_server *s = c->server;
         const char *employer;
@@ -768,6 +806,16 @@ static void op_approve(rd_conn *c, const rd_request *req) {
                               revision, employer, text, open->revision);
                 return;
         }
+        {
+                char why[256];
+
+                if (proposal_out_of_date(s, slot, open, why, sizeof(why))) {
+                        rd_send_error(c, req->id, RD_ERR_CONFLICT, NULL,
+                                      "revision %ld of %s in %s is out of date: %s", open->revision,
+                                      employer, text, why);
+                        return;
+                }
+        }
         r = rd_state_approve(s, slot);
         if (r == 0)
                 r = rd_store_sync(&s->store);
@@ -786,8 +834,16 @@ static void op_approve(rd_conn *c, const rd_request *req) {
                slot->approved->revision, (unsigned) c->peer.uid);
         rd_publish(s, slot, slot->approved, RD_EVENT_APPROVED, false);
         /* Its blocks are now fixed work for the other employers of the
-         * week, and rest against them counts in the next week. */
-        rd_replan_note_week(s, week, employer);
+         * week (except for proposals of the same solve, which planned
+         * them together), and rest against them counts in the next week. */
+        for (size_t i = 0; i < s->n_slots; i++) {
+                rd_slot *o = s->slots[i];
+                rd_roster *o_open = rd_slot_open_proposal(o);
+
+                if (o != slot && rc_week_index(o->week) == rc_week_index(week) &&
+                    !(o_open && o_open->revision == slot->approved->revision))
+                        rd_replan_note_slot(s, o);
+        }
         rd_replan_note_week(s, rc_week_from_index(rc_week_index(week) + 1), NULL);
 
         rd_reply_begin(&w, &out, req->id, true);

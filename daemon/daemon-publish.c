@@ -175,6 +175,15 @@ arm:
         sd_event_source_set_enabled(s->replan_timer, SD_EVENT_ONESHOT);
 }
 
+bool rd_replan_noted(const rd_server *s, const rd_slot *slot) {
+        long index = rc_week_index(slot->week);
+
+        for (size_t i = 0; i < s->n_replan; i++)
+                if (s->replan[i].week == index && strcmp(s->replan[i].employer, slot->employer) == 0)
+                        return true;
+        return false;
+}
+
 void rd_replan_note_week(rd_server *s, rc_week week, const char *except) {
         for (size_t i = 0; i < s->n_slots; i++)
                 if (same_week(s->slots[i]->week, week) &&

@@ -67,6 +67,8 @@ typedef struct rd_roster {
         size_t employer_size;
         char *status;                   /* optimal, feasible, infeasible */
         long required, covered;         /* minutes */
+        long confirmed;                 /* revision of the last re-plan that found it
+                                         * unchanged; in memory only, 0 when none */
 } rd_roster;
 
 /* The rosters of one employer and week. */
@@ -192,6 +194,9 @@ void rd_jobs_run(rd_server *s);
 
 /* Whether a job of @week is queued (not yet running). */
 bool rd_jobs_queued(rd_server *s, rc_week week, const char *employer);
+/* Whether a queued or running job will make a new proposal for @employer
+ * in @week (a job of that employer or of every employer of the week). */
+bool rd_jobs_will_propose(rd_server *s, rc_week week, const char *employer);
 
 /* Kills every worker and forgets every job (shutdown). */
 void rd_jobs_free_all(rd_server *s);
@@ -356,6 +361,8 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc);
 void rd_replan_note_slot(rd_server *s, const rd_slot *slot);
 /* Every roster of @week but @except's (may be NULL). */
 void rd_replan_note_week(rd_server *s, rc_week week, const char *except);
+/* Whether a re-plan of @slot is noted and waits for the coalescing timer. */
+bool rd_replan_noted(const rd_server *s, const rd_slot *slot);
 void rd_replan_free(rd_server *s);
 
 /* rc_week_index() of the week that holds today ($ROSTERD_TODAY, a date,

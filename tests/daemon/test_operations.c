@@ -325,6 +325,80 @@ static void test_propose_get_approve(void **state) {
         rd_message_done(&m);
 }
 
+/* Proposals made apart do not know of each other: once one employer's
+ * roster is approved, another employer's proposal made before that
+ * approval may book the same candidate and must not be approved
+ * (conflict); the re-plan that follows can be. Proposals of one solve of
+ * the whole week were planned together and are approved one by one. */
+static long propose_one(const char *employer) {
+        rd_message m = {};
+        char lines[256];
+        long revision = -1;
+
+        snprintf(lines, sizeof lines, "op: propose\nweek: 2026-W49\nemployer: %s\n", employer);
+        assert_int_equal(h_call(&daemon_, lines, NULL, 0, &m), 0);
+        assert_true(h_ok(&m));
+        assert_true(rd_node_long(rd_node_get(first_roster(&m), "revision"), &revision));
+        rd_message_done(&m);
+        return revision;
+}
+
+static const char *approve(const char *employer, long revision, char *message, size_t size) {
+        static char code[32];
+        rd_message m = {};
+        char lines[256];
+
+        snprintf(lines, sizeof lines, "op: approve\nweek: 2026-W49\nemployer: %s\nrevision: %ld\n",
+                 employer, revision);
+        assert_int_equal(h_call(&daemon_, lines, NULL, 0, &m), 0);
+        snprintf(code, sizeof code, "%s", h_ok(&m) ? "ok" : h_code(&m));
+        if (message) {
+                const char *text = rd_node_get_text(rd_node_get(m.header, "error"), "message");
+
+                snprintf(message, size, "%s", text ? text : "");
+        }
+        rd_message_done(&m);
+        return code;
+}
+
+static void test_out_of_date_proposal(void **state) {
+        rd_message m = {};
+        char message[512];
+        long whole, garage, bakery, newer = -1;
+
+        (void) state;
+        /* One solve of the whole week: both approved, one after the other. */
+        assert_int_equal(h_call(&daemon_, "op: propose\nweek: 2026-W49\n", NULL, 0, &m), 0);
+        assert_true(h_ok(&m));
+        assert_true(rd_node_long(rd_node_get(first_roster(&m), "revision"), &whole));
+        rd_message_done(&m);
+        assert_string_equal(approve("bakery-noord", whole, NULL, 0), "ok");
+        assert_string_equal(approve("garage-zuid", whole, NULL, 0), "ok");
+
+        /* Two proposals made apart; the second approval is refused. */
+        garage = propose_one("garage-zuid");
+        bakery = propose_one("bakery-noord");
+        assert_string_equal(approve("garage-zuid", garage, NULL, 0), "ok");
+        assert_string_equal(approve("bakery-noord", bakery, message, sizeof message), "conflict");
+        assert_non_null(strstr(message, "out of date"));
+
+        /* The re-plan that garage's approval started makes it approvable:
+         * a new proposal, or the same one confirmed against garage's work. */
+        const char *code = "";
+        for (int i = 0; i < 300 && strcmp(code, "ok") != 0; i++) {
+                assert_int_equal(h_call(&daemon_, "op: get\nweek: 2026-W49\nemployer: bakery-noord\n"
+                                                  "proposal: true\n", NULL, 0, &m), 0);
+                if (h_ok(&m))
+                        rd_node_long(rd_node_get(rd_node_get(m.header, "roster"), "revision"), &newer);
+                rd_message_done(&m);
+                code = approve("bakery-noord", newer, message, sizeof message);
+                if (strcmp(code, "ok") != 0)
+                        usleep(100 * 1000);
+        }
+        if (strcmp(code, "ok") != 0)
+                fail_msg("bakery-noord never became approvable: %s", message);
+}
+
 /* The configuration is not a document one submits. */
 static void test_config_not_submitted(void **state) {
         rd_message m = {};
@@ -385,6 +459,7 @@ int main(int argc, char **argv) {
                 cmocka_unit_test(test_bad_requests),
                 cmocka_unit_test(test_too_large),
                 cmocka_unit_test(test_propose_get_approve),
+                cmocka_unit_test(test_out_of_date_proposal),
                 cmocka_unit_test(test_config_not_submitted),
                 cmocka_unit_test(test_limits),
         };
