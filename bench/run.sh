@@ -22,6 +22,12 @@
 #   MEM_LIMIT_MB=12288                address-space limit for rosterd (ulimit -v)
 #   KEEP_LP=0                         1 keeps the LP files (hundreds of MB at region scale)
 #   OUT=bench/results                 where documents, rosters, LP files and logs go
+#   DAEMON=1                          0 skips the daemon benchmark (rosterd-daemon-bench)
+#   DAEMON_RUNS=3                     fresh daemons it measures, one after the other
+#   DAEMON_ARGS=                      more options for it (--submits, --clients, --data ...)
+#
+# SCALES= (empty) runs the daemon benchmark alone:
+#   SCALES= bench/run.sh build
 #
 # rosterd is stopped after 2 x its time limit + 120 s (status "killed"):
 # the time limit is the solver's to keep, and a benchmark must end. CBC gets
@@ -39,7 +45,7 @@ root="$(dirname "$here")"
 build="${1:-build}"
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-scales="${SCALES:-small eindhoven region}"
+scales="${SCALES-small eindhoven region}"
 seeds="${SEEDS:-1 2 3}"
 week="${WEEK:-2026-W49}"
 use_cbc="${CBC:-1}"
@@ -48,10 +54,15 @@ cbc_max_mb="${CBC_MAX_MB:-300}"
 mem_limit_mb="${MEM_LIMIT_MB:-12288}"
 keep_lp="${KEEP_LP:-0}"
 out="${OUT:-$root/bench/results}"
+daemon="${DAEMON:-1}"
+daemon_runs="${DAEMON_RUNS:-3}"
 
 gen="$build/bench/rosterd-gen"
 rosterd="$build/daemon/rosterd"
-for tool in "$gen" "$rosterd"; do
+daemon_bench="$build/bench/rosterd-daemon-bench"
+tools=("$gen" "$rosterd")
+[ "$daemon" = 1 ] && tools+=("$daemon_bench")
+for tool in "${tools[@]}"; do
         if [ ! -x "$tool" ]; then
                 echo "run.sh: $tool not found; build first (make build)" >&2
                 exit 1
@@ -176,6 +187,7 @@ for scale in $scales; do
         done
 done
 
+if [ -n "$scales" ]; then
 echo
 echo "Per run ($log):"
 echo
@@ -203,3 +215,13 @@ for scale in $scales; do
              "$(rows_of 7 | median) | $(rows_of 8 | median) | $(rows_of 9 | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }') |" \
              "$rss_mb | $(rows_of 14 | median) | $(rows_of 12 | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }') |"
 done
+fi
+
+# The daemon: submission, status and re-plan latency, RSS (docs/performance.md, "Daemon").
+if [ "$daemon" = 1 ]; then
+        echo
+        echo "# $daemon_bench --runs $daemon_runs ${DAEMON_ARGS:-}" >&2
+        # shellcheck disable=SC2086 # DAEMON_ARGS is a list of options
+        "$daemon_bench" --rosterd "$rosterd" --runs "$daemon_runs" ${DAEMON_ARGS:-} |
+                tee "$out/daemon.md"
+fi
