@@ -21,6 +21,9 @@
 #include "roster/emit.h"
 #include "roster/solver.h"
 
+/* The niceness solve workers run at (0 is the daemon's). */
+#define RD_WORKER_NICE 10
+
 typedef struct source {
         const rc_document *doc;         /* shift-needs or timetable in the corpus */
         long revision;
@@ -309,6 +312,10 @@ int rd_worker_main(void) {
         int status;
 
         signal(SIGPIPE, SIG_IGN);
+        /* A solve yields the CPU to the daemon's event loop, so status and
+         * reads are answered at once while workers compute. Lowering one's
+         * own priority needs no privilege; if it fails the solve still runs. */
+        (void) setpriority(PRIO_PROCESS, 0, RD_WORKER_NICE);
         if (read_all(STDIN_FILENO, &in) < 0) {
                 rd_buf_done(&in);
                 return reply_error("internal", "cannot read the solve request");
