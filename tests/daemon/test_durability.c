@@ -2,7 +2,10 @@
  * after a restart every acknowledged document is there, byte for byte,
  * and so is the approved roster; a stray temporary file is ignored and a
  * damaged file is quarantined, not dropped.
- * ROSTERD_TEST_ROUNDS sets the submissions per client (default 20). */
+ * ROSTERD_TEST_ROUNDS sets the submissions per client (default 20).
+ * The repeated test kills the daemon ROSTERD_TEST_KILLS times (default
+ * 200) on one state directory, ROSTERD_TEST_KILL_ROUNDS submissions per
+ * client each time (default 4). */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -81,6 +84,153 @@ static int count_lines(const char *path) {
                 n += *p == '\n';
         free(text);
         return n;
+}
+
+static int env_int(const char *name, int fallback) {
+        const char *e = getenv(name);
+        int n = e ? atoi(e) : fallback;
+
+        return n > 0 ? n : fallback;
+}
+
+static char *cycle_document(int cycle, int client, int round, size_t *ret_size) {
+        char *text = NULL;
+        int n = asprintf(&text,
+                         "kind: shift-needs\n"
+                         "version: 1\n"
+                         "employer: kill-%d\n"
+                         "weeks: 2026-W49\n"
+                         "positions:\n"
+                         "  - id: p%d-%d\n"
+                         "    title: \"Cycle %d, round %d of client %d\"\n"
+                         "    shifts:\n"
+                         "      - {days: [tue], start: \"09:00\", end: \"13:00\"}\n",
+                         client, cycle, round, cycle, round, client);
+        assert_true(n > 0);
+        *ret_size = (size_t) n;
+        return text;
+}
+
+/* One client of one cycle: appends "revision cycle round" to @ack_path
+ * for every acknowledged submission, until the daemon goes away. */
+static void cycle_client(const h_daemon *d, int cycle, int id, int n_rounds, const char *ack_path) {
+        int fd = h_connect(d), ack = open(ack_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+        if (fd < 0 || ack < 0)
+                _exit(fd < 0 ? 0 : 1);
+        for (int r = 0; r < n_rounds; r++) {
+                rd_message m = {};
+                size_t size;
+                char *text = cycle_document(cycle, id, r, &size), line[64];
+                int ret = h_request(fd, "op: submit\n", text, size, &m);
+
+                free(text);
+                if (ret < 0)
+                        _exit(0);
+                if (!h_ok(&m))
+                        _exit(2);
+                long revision = -1;
+                rd_node_long(rd_node_get(m.header, "revision"), &revision);
+                int n = snprintf(line, sizeof line, "%ld %d %d\n", revision, cycle, r);
+                if (write(ack, line, (size_t) n) != n)
+                        _exit(1);
+                rd_message_done(&m);
+        }
+        _exit(0);
+}
+
+/* Every submission acknowledged in @ack_path (from @from_line on) is on
+ * disk byte for byte; returns how many were checked. */
+static int check_acks(const h_daemon *d, int client, const char *ack_path, int from_line) {
+        char *acks = h_read_file(ack_path, NULL), *save = NULL, path[512];
+        int line_no = 0, checked = 0;
+
+        for (char *line = acks ? strtok_r(acks, "\n", &save) : NULL; line;
+             line = strtok_r(NULL, "\n", &save), line_no++) {
+                long revision;
+                int cycle, round;
+                size_t size, stored_size;
+
+                if (line_no < from_line)
+                        continue;
+                assert_int_equal(sscanf(line, "%ld %d %d", &revision, &cycle, &round), 3);
+                char *text = cycle_document(cycle, client, round, &size);
+                snprintf(path, sizeof path, "%s/documents/%010ld.shift-needs.kill-%d.yaml", d->state,
+                         revision, client);
+                char *stored = h_read_file(path, &stored_size);
+                if (!stored)
+                        fail_msg("acknowledged revision %ld (cycle %d, client %d) is not on disk", revision,
+                                 cycle, client);
+                assert_int_equal(stored_size, size);
+                assert_memory_equal(stored, text, size);
+                free(stored);
+                free(text);
+                checked++;
+        }
+        free(acks);
+        return checked;
+}
+
+/* kill -9 while eight clients submit, many times over on one state
+ * directory: after every restart the daemon answers, and every document
+ * it ever acknowledged is there, byte for byte. */
+static void test_kill9_repeated(void **state) {
+        int kills = env_int("ROSTERD_TEST_KILLS", 200), n_rounds = env_int("ROSTERD_TEST_KILL_ROUNDS", 4);
+        int lines[CLIENTS] = { 0 }, checked = 0;
+        char ack[CLIENTS][256];
+        h_daemon d;
+
+        (void) state;
+        h_prepare(&d, NULL, NULL);
+        for (int i = 0; i < CLIENTS; i++)
+                snprintf(ack[i], sizeof ack[i], "%s/kill-ack-%d", d.dir, i);
+        for (int cycle = 0; cycle < kills; cycle++) {
+                pid_t pids[CLIENTS];
+                int total = 0;
+
+                assert_true(h_start(&d, NULL, false));
+                /* What the last cycle acknowledged survived its kill. */
+                for (int i = 0; i < CLIENTS; i++) {
+                        int now = count_lines(ack[i]);
+
+                        checked += check_acks(&d, i, ack[i], lines[i]);
+                        lines[i] = now;
+                }
+                for (int i = 0; i < CLIENTS; i++) {
+                        pids[i] = fork();
+                        if (pids[i] == 0)
+                                cycle_client(&d, cycle, i, n_rounds, ack[i]);
+                }
+                /* Kill at a moment that moves from cycle to cycle: after
+                 * 1 .. all of the submissions were acknowledged. */
+                int kill_at = 1 + (cycle * 7) % (CLIENTS * n_rounds);
+                long long end = h_now_ms() + 60000;
+                while (h_now_ms() < end) {
+                        total = 0;
+                        for (int i = 0; i < CLIENTS; i++)
+                                total += count_lines(ack[i]) - lines[i];
+                        if (total >= kill_at)
+                                break;
+                        usleep(500);
+                }
+                h_kill9(&d);
+                for (int i = 0; i < CLIENTS; i++) {
+                        int status;
+
+                        waitpid(pids[i], &status, 0);
+                        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                }
+                assert_true(total >= kill_at);
+        }
+        /* The last restart, and everything ever acknowledged once more. */
+        assert_true(h_start(&d, NULL, false));
+        for (int i = 0; i < CLIENTS; i++)
+                check_acks(&d, i, ack[i], 0);
+        for (int i = 0; i < CLIENTS; i++)
+                checked += count_lines(ack[i]) - lines[i];
+        print_message("%d kills, %d acknowledged submissions checked\n", kills, checked);
+        assert_int_equal(h_stop(&d), 0);
+        h_cleanup(&d);
 }
 
 static void test_kill9(void **state) {
@@ -216,6 +366,7 @@ static void test_kill9(void **state) {
 int main(int argc, char **argv) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kill9),
+                cmocka_unit_test(test_kill9_repeated),
         };
 
         h_init(argc, argv);
