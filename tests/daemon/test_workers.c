@@ -1,7 +1,7 @@
 /* tests/daemon/test_workers.c -- solves run in worker processes: one that
  * crashes or runs past its time limit is reported to the requester as
  * internal, and the daemon goes on answering, promptly, meanwhile too.
- * ROSTERD_TEST_WORKER=crash|hang makes the worker misbehave. */
+ * ROSTERD_TEST_WORKER=crash|hang|escape:PATH makes the worker misbehave. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/landlock.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <cmocka.h>
 
 #include "harness.h"
@@ -160,10 +163,46 @@ static void test_requester_leaves(void **state) {
         h_cleanup(&d);
 }
 
+/* A worker gives up the filesystem once it has read its input: the
+ * escape hook tries to create and write a file, and to read /etc/passwd
+ * (leaving a second file when it could), then solves as usual. With
+ * Landlock in the kernel neither file appears; without it the file limit
+ * still keeps the first one empty. */
+static void test_confined(void **state) {
+        bool landlock = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) >= 1;
+        char hook[600], path[512], read_path[600];
+        const char *env[] = { hook, NULL };
+        struct stat st;
+        rd_message m = {};
+        h_daemon d;
+
+        (void) state;
+        h_prepare(&d, NULL, NULL);
+        snprintf(path, sizeof path, "%s/escape", d.dir);
+        snprintf(read_path, sizeof read_path, "%s.read", path);
+        snprintf(hook, sizeof hook, "ROSTERD_TEST_WORKER=escape:%s", path);
+        assert_true(h_start(&d, env, false));
+        submit_all(&d);
+        assert_int_equal(h_call(&d, "op: propose\nweek: 2026-W49\nemployer: bakery-noord\n", NULL, 0, &m),
+                         0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+        if (landlock) {
+                assert_int_not_equal(access(path, F_OK), 0);
+                assert_int_not_equal(access(read_path, F_OK), 0);
+        } else {
+                print_message("no Landlock in this kernel: only the file size limit is checked\n");
+                assert_true(stat(path, &st) != 0 || st.st_size == 0);
+        }
+        assert_int_equal(h_stop(&d), 0);
+        h_cleanup(&d);
+}
+
 int main(int argc, char **argv) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_crash),
                 cmocka_unit_test(test_hang),
+                cmocka_unit_test(test_confined),
                 cmocka_unit_test(test_requester_leaves),
         };
 
