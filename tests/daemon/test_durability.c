@@ -86,6 +86,33 @@ static int count_lines(const char *path) {
         return n;
 }
 
+/* Waits until the clients have acknowledged @at_least submissions more
+ * than @base (per client, NULL: none) or @timeout_ms passed, kills the
+ * daemon with SIGKILL, and reaps the clients, which must all have ended
+ * cleanly. Returns how many were acknowledged when it struck. */
+static int kill_when_acked(h_daemon *d, char ack[CLIENTS][256], const int *base, int at_least,
+                           long long timeout_ms, const pid_t *pids) {
+        long long end = h_now_ms() + timeout_ms;
+        int total = 0;
+
+        while (h_now_ms() < end) {
+                total = 0;
+                for (int i = 0; i < CLIENTS; i++)
+                        total += count_lines(ack[i]) - (base ? base[i] : 0);
+                if (total >= at_least)
+                        break;
+                usleep(1000);
+        }
+        h_kill9(d);
+        for (int i = 0; i < CLIENTS; i++) {
+                int status;
+
+                waitpid(pids[i], &status, 0);
+                assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        return total;
+}
+
 static int env_int(const char *name, int fallback) {
         const char *e = getenv(name);
         int n = e ? atoi(e) : fallback;
@@ -204,22 +231,8 @@ static void test_kill9_repeated(void **state) {
                 /* Kill at a moment that moves from cycle to cycle: after
                  * 1 .. all of the submissions were acknowledged. */
                 int kill_at = 1 + (cycle * 7) % (CLIENTS * n_rounds);
-                long long end = h_now_ms() + 60000;
-                while (h_now_ms() < end) {
-                        total = 0;
-                        for (int i = 0; i < CLIENTS; i++)
-                                total += count_lines(ack[i]) - lines[i];
-                        if (total >= kill_at)
-                                break;
-                        usleep(500);
-                }
-                h_kill9(&d);
-                for (int i = 0; i < CLIENTS; i++) {
-                        int status;
 
-                        waitpid(pids[i], &status, 0);
-                        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-                }
+                total = kill_when_acked(&d, ack, lines, kill_at, 60000, pids);
                 assert_true(total >= kill_at);
         }
         /* The last restart, and everything ever acknowledged once more. */
@@ -269,22 +282,7 @@ static void test_kill9(void **state) {
                         client(&d, i, ack[i]);
         }
         /* Kill it in the middle of the stream. */
-        long long end = h_now_ms() + 120000;
-        int total = 0;
-        while (h_now_ms() < end) {
-                total = 0;
-                for (int i = 0; i < CLIENTS; i++)
-                        total += count_lines(ack[i]);
-                if (total >= CLIENTS * rounds() / 2)
-                        break;
-                usleep(2000);
-        }
-        h_kill9(&d);
-        for (int i = 0; i < CLIENTS; i++) {
-                int status;
-                waitpid(pids[i], &status, 0);
-                assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-        }
+        int total = kill_when_acked(&d, ack, NULL, CLIENTS * rounds() / 2, 120000, pids);
         assert_true(total > 0);
 
         /* Leftovers a crash can leave, and a file damaged on disk. */
