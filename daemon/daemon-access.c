@@ -56,28 +56,50 @@ static bool parse_number(const char *s, unsigned long *ret) {
         return errno == 0 && *end == '\0';
 }
 
-static bool rule_names_user(const char *user, uid_t uid) {
+static long lookup_user(const char *user) {
         unsigned long n;
         struct passwd pw, *res = NULL;
         char buf[4096];
 
         if (getpwnam_r(user, &pw, buf, sizeof buf, &res) == 0 && res)
-                return res->pw_uid == uid;
-        return parse_number(user, &n) && n == (unsigned long) uid;
+                return (long) res->pw_uid;
+        return parse_number(user, &n) && n <= (uid_t) -2 ? (long) n : RD_ACCESS_UNKNOWN;
 }
 
-static bool rule_names_group(const char *group, const rd_peer *peer) {
+static long lookup_group(const char *group) {
         unsigned long n;
         struct group gr, *res = NULL;
         char buf[16384];
-        gid_t gid;
 
         if (getgrnam_r(group, &gr, buf, sizeof buf, &res) == 0 && res)
-                gid = res->gr_gid;
-        else if (parse_number(group, &n))
-                gid = (gid_t) n;
-        else
-                return false;
+                return (long) res->gr_gid;
+        return parse_number(group, &n) && n <= (gid_t) -2 ? (long) n : RD_ACCESS_UNKNOWN;
+}
+
+int rd_access_ids_resolve(const rc_settings *settings, rd_access_ids *ret) {
+        long *ids = NULL;
+
+        if (settings->n_access > 0) {
+                ids = calloc(settings->n_access, sizeof(*ids));
+                if (!ids)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; i < settings->n_access; i++) {
+                const rc_access_rule *rule = &settings->access[i];
+                ids[i] = rule->user ? lookup_user(rule->user) : lookup_group(rule->group);
+        }
+        *ret = (rd_access_ids) { .ids = ids, .n = settings->n_access };
+        return 0;
+}
+
+void rd_access_ids_done(rd_access_ids *ids) {
+        if (!ids)
+                return;
+        free(ids->ids);
+        *ids = (rd_access_ids) {};
+}
+
+static bool peer_in_group(const rd_peer *peer, gid_t gid) {
         if (peer->gid == gid)
                 return true;
         for (size_t i = 0; i < peer->n_groups; i++)
@@ -101,18 +123,19 @@ static int add_names(const char ***v, size_t *n, char **names, size_t count, boo
         return 0;
 }
 
-int rd_grants_resolve(const rc_settings *settings, const rd_peer *peer, uid_t self_uid,
-                      rd_grants *ret) {
+int rd_grants_resolve(const rc_settings *settings, const rd_access_ids *ids, const rd_peer *peer,
+                      uid_t self_uid, rd_grants *ret) {
         rd_grants g = {};
         int r = 0;
 
         if (peer->uid == 0 || peer->uid == self_uid)
                 g.known = g.admin = g.accountmanager = true;
 
-        for (size_t i = 0; i < settings->n_access && r == 0; i++) {
+        for (size_t i = 0; i < settings->n_access && i < ids->n && r == 0; i++) {
                 const rc_access_rule *rule = &settings->access[i];
-                bool match = rule->user ? rule_names_user(rule->user, peer->uid)
-                                        : rule_names_group(rule->group, peer);
+                long id = ids->ids[i];
+                bool match = id != RD_ACCESS_UNKNOWN &&
+                             (rule->user ? (uid_t) id == peer->uid : peer_in_group(peer, (gid_t) id));
                 if (!match)
                         continue;
                 g.known = true;

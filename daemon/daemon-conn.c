@@ -41,7 +41,7 @@ const rd_grants *rd_conn_grants(rd_conn *c) {
 
         if (c->grants_generation != s->config_generation) {
                 rd_grants g;
-                if (rd_grants_resolve(rd_settings(s), &c->peer, s->self_uid, &g) < 0)
+                if (rd_grants_resolve(rd_settings(s), &s->access_ids, &c->peer, s->self_uid, &g) < 0)
                         return NULL;
                 rd_grants_done(&c->grants);
                 c->grants = g;

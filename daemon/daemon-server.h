@@ -278,6 +278,7 @@ struct rd_server {
 
         uid_t self_uid;
         unsigned config_generation;     /* counts configurations taken, for cached grants */
+        rd_access_ids access_ids;       /* the access rules' names, looked up when taken */
         unsigned long long started;     /* CLOCK_MONOTONIC usec */
         unsigned long long solved_count, failed_count;
         bool stopping;

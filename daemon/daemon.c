@@ -184,6 +184,23 @@ void rd_server_notify_status(rd_server *s) {
 
 /* ---- Reload ----------------------------------------------------------- */
 
+/* The ids of @settings' access rule names, each name that is not known
+ * logged: such a rule matches nobody until a reload finds it. */
+static int resolve_access(const rc_settings *settings, rd_access_ids *ret) {
+        int r = rd_access_ids_resolve(settings, ret);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ret->n; i++) {
+                const rc_access_rule *rule = &settings->access[i];
+                if (ret->ids[i] == RD_ACCESS_UNKNOWN)
+                        rd_logf(LOG_WARNING, "Access rule %zu names %s \"%s\", which is not known; "
+                                "it applies to nobody until a reload finds it", i + 1,
+                                rule->user ? "user" : "group", rule->user ? rule->user : rule->group);
+        }
+        return 0;
+}
+
 int rd_server_reload(rd_server *s, rc_diags *ret_diags) {
         rc_diags diags = {};
         rd_log_fields f = RD_LOG_FIELDS_NONE;
@@ -223,13 +240,19 @@ int rd_server_reload(rd_server *s, rc_diags *ret_diags) {
                         "next start", n->state_dir);
         bool changed = !s->config_text || size != s->config_size ||
                        memcmp(text, s->config_text, size) != 0;
-        r = rc_corpus_add(&s->corpus, doc);
+        rd_access_ids ids = {};
+        r = resolve_access(n, &ids);
+        if (r == 0)
+                r = rc_corpus_add(&s->corpus, doc);
         if (r < 0) {
+                rd_access_ids_done(&ids);
                 rc_document_free(doc);
                 free(text);
                 sd_notify(false, "READY=1");
                 return r;
         }
+        rd_access_ids_done(&s->access_ids);
+        s->access_ids = ids;
         free(s->config_text);
         s->config_text = text;
         s->config_size = size;
@@ -424,6 +447,7 @@ static void server_free(rd_server *s) {
         }
         rd_state_free(s);
         rc_corpus_done(&s->corpus);
+        rd_access_ids_done(&s->access_ids);
         rd_store_close(&s->store);
         free(s->config_path);
         free(s->config_text);
@@ -469,6 +493,9 @@ static int run(const options *o) {
                         goto finish;
                 }
         }
+        r = resolve_access(rd_settings(&s), &s.access_ids);
+        if (r < 0)
+                goto finish;
         s.socket_path = strdup(o->socket ? o->socket : rd_settings(&s)->socket);
         s.state_dir = strdup(o->state_dir ? o->state_dir : rd_settings(&s)->state_dir);
         s.socket_override = o->socket;

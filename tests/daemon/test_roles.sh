@@ -107,6 +107,14 @@ has "$TMP/out" "role: school"
 expect 0 as 60012 60100 - "$ROSTERCTL" show "${W[@]}" --employer garage-zuid
 expect 0 as 60013 60013 60013,60200 "$ROSTERCTL" reload
 
+# Rules by name: looked up when the configuration was taken (and again at
+# the reload above); an unknown name is logged and grants nothing.
+NOBODY=$(id -u nobody)
+expect 0 as "$NOBODY" "$NOBODY" - "$ROSTERCTL" show "${W[@]}" --employer garage-zuid --format yaml
+expect 1 as "$NOBODY" "$NOBODY" - "$ROSTERCTL" show "${W[@]}" --employer bakery-noord
+has "$TMP/err" forbidden
+has "$TMP/rosterd.log" 'names group "rosterd-test-no-such-group", which is not known'
+
 # A subscribed employer gets its own rosters, in its view.
 as 60001 60001 - "$ROSTERCTL" watch --format yaml >"$TMP/watch" 2>&1 &
 WATCH=$!
