@@ -506,8 +506,6 @@ int rd_state_stage(rd_server *s, const rc_document *doc, rd_pending *p) {
         r = rd_doc_name(doc, &p->name, &key);
         if (r == 0)
                 r = file_name(&p->file, revision, rc_kind_to_string(doc->kind), key);
-        if (r == 0)
-                r = rd_store_stage(&s->store, RD_AREA_DOCUMENTS, p->file, p->text, p->size, &p->fd);
         free(key);
         if (r < 0)
                 return r;

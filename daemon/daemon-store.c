@@ -167,8 +167,8 @@ static int tmp_name(char buf[static 512], const char *name) {
         return 0;
 }
 
-int rd_store_stage(rd_store *s, rd_area area, const char *name, const char *text, size_t size,
-                   int *ret_fd) {
+int rd_store_stage(const rd_store *s, rd_area area, const char *name, const char *text,
+                   size_t size, int *ret_fd) {
         char tmp[512];
         int fd, r = tmp_name(tmp, name);
 
@@ -191,8 +191,6 @@ int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd) {
         char tmp[512];
         int r = tmp_name(tmp, name);
 
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         if (r == 0 && renameat(s->area_fd[area], tmp, s->area_fd[area], name) < 0)
@@ -202,8 +200,13 @@ int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd) {
         return r;
 }
 
-int rd_store_sync_area(const rd_store *s, rd_area area) {
-        return fsync(s->area_fd[area]) < 0 ? -errno : 0;
+int rd_store_sync_all(const rd_store *s) {
+        /* One syncfs() makes the data and names of a whole batch durable
+         * in one journal commit and one cache flush, where an fsync() per
+         * file costs a commit and a flush each (about 1 ms apiece on
+         * ordinary disks). Since Linux 5.8 it also reports write-back
+         * errors of the file system. */
+        return syncfs(s->dir_fd) < 0 ? -errno : 0;
 }
 
 void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd) {

@@ -47,15 +47,19 @@ void rd_store_close(rd_store *s);
  * acknowledging. Returns 0 or a negative errno (nothing left behind). */
 int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size);
 
-/* The same in two steps, for committing many files in parallel:
+/* The same for a batch of files, made durable together:
  * rd_store_stage() writes the temporary file and returns its descriptor
- * without fsync; rd_store_finish() (safe to call from any thread) fsyncs,
- * closes and renames it, and rd_store_sync_area() fsyncs the directory.
+ * without any sync; rd_store_sync_all() makes everything written on the
+ * state directory's file system durable (syncfs); rd_store_finish()
+ * closes a staged file and renames it to its name. A batch is committed
+ * as: stage each, sync_all (their content is on disk), finish each,
+ * sync_all (their names are on disk); only then acknowledge. All four are
+ * safe to call from a thread other than the one that opened the store.
  * rd_store_discard() gives up a staged file. */
-int rd_store_stage(rd_store *s, rd_area area, const char *name, const char *text, size_t size,
-                   int *ret_fd);
+int rd_store_stage(const rd_store *s, rd_area area, const char *name, const char *text,
+                   size_t size, int *ret_fd);
+int rd_store_sync_all(const rd_store *s);
 int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd);
-int rd_store_sync_area(const rd_store *s, rd_area area);
 void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd);
 
 /* fsyncs every area directory renamed into since the last call. */
