@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pattern_path.h"
 
 #define G _RS_GOAL_MAX
 #define TOL 1e-6
@@ -35,10 +36,6 @@ typedef struct vec {
 } vec;
 
 typedef struct h_blk {
-        size_t opt;
-        int start;
-        int end;
-        int day;
         int paid;
         size_t pos;
         size_t seg0;                    /* first segment, in the global numbering */
@@ -64,19 +61,6 @@ typedef struct h_cand {
         int n_cur;
 } h_cand;
 
-/* The states of one (day, end time): P * N of them from @base. */
-typedef struct group {
-        int end;
-        size_t base;
-} group;
-
-typedef struct dp_state {
-        vec val;
-        int blk;
-        int prev;
-        unsigned gen;                   /* the call that wrote it */
-} dp_state;
-
 typedef struct heur {
         const rs_prep *prep;
         const rs_comp *comp;
@@ -89,50 +73,11 @@ typedef struct heur {
         int *s;                         /* blocks starting per grid point */
         int *people;                    /* per position: candidates working there */
 
-        /* Path scratch. */
-        h_blk *w_blk;                   /* the blocks of one run, with weights */
-        vec *w;
-        dp_state *st;
-        size_t st_cap;
-        vec *r;
-        int *r_arg;
-        size_t r_cap;
-        int *ends;
-        size_t ends_cap;
-        struct group *groups;
-        size_t groups_cap;
-        unsigned gen;
+        rs_path *path;                  /* the best-pattern path, values of G */
 } heur;
 
 static int cmp_vec(const vec *a, const vec *b) {
-        for (int k = 0; k < G; k++) {
-                double tol = TOL * (1 + fabs(a->v[k]) + fabs(b->v[k])) * 1e-3;
-
-                if (a->v[k] < b->v[k] - tol)
-                        return -1;
-                if (a->v[k] > b->v[k] + tol)
-                        return 1;
-        }
-        return 0;
-}
-
-static void vec_add(vec *a, const vec *b) {
-        for (int k = 0; k < G; k++)
-                a->v[k] += b->v[k];
-}
-
-static int cmp_opt(const void *a, const void *b, void *arg) {
-        const rs_prep *prep = arg;
-        uint32_t oa = *(const uint32_t *) a, ob = *(const uint32_t *) b;
-        const rs_block *x = &prep->blocks[prep->opt_block[oa]], *y = &prep->blocks[prep->opt_block[ob]];
-
-        if (x->day != y->day)
-                return x->day < y->day ? -1 : 1;
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        if (x->end != y->end)
-                return x->end < y->end ? -1 : 1;
-        return (oa > ob) - (oa < ob);
+        return rs_path_cmp_values(G, TOL, a->v, b->v);
 }
 
 static inline const rs_block *rb(const heur *h, const h_cand *c, int j) {
@@ -149,10 +94,6 @@ static h_blk view(const heur *h, const h_cand *c, int j) {
         size_t base = h->seg_base[prep->shift_base[b->position] + b->shift];
 
         return (h_blk) {
-                .opt = c->o[j],
-                .start = b->start,
-                .end = b->end,
-                .day = b->day,
                 .paid = b->paid,
                 .pos = b->position,
                 .seg0 = base + (size_t) b->first,
@@ -178,18 +119,12 @@ static void heur_done(heur *h) {
         free(h->e);
         free(h->s);
         free(h->people);
-        free(h->w_blk);
-        free(h->w);
-        free(h->st);
-        free(h->r);
-        free(h->r_arg);
-        free(h->ends);
-        free(h->groups);
+        h->path = rs_path_free(h->path);
 }
 
 static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
         const rs_problem *problem = prep->problem;
-        size_t n_flat = prep->shift_base[problem->n_positions], n_pts = 0, max_opts = 0;
+        size_t n_flat = prep->shift_base[problem->n_positions], n_pts = 0;
 
         memset(h, 0, sizeof(*h));
         h->prep = prep;
@@ -210,6 +145,8 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
         h->n_cands = comp->n_cands;
         h->cands = calloc(comp->n_cands + 1, sizeof(h_cand));
         if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->cands)
+                return -ENOMEM;
+        if (rs_path_new(G, TOL, &h->path) < 0)
                 return -ENOMEM;
         for (size_t pi = 0; pi < problem->n_positions; pi++)
                 for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
@@ -235,11 +172,9 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
                 hc->o = malloc((n + 1) * sizeof(uint32_t));
                 if (!hc->o)
                         return -ENOMEM;
-                if (n > max_opts)
-                        max_opts = n;
                 for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
                         hc->o[hc->n++] = (uint32_t) o;
-                qsort_r(hc->o, hc->n, sizeof(uint32_t), cmp_opt, (void *) prep);
+                rs_path_sort_options(prep, hc->o, hc->n);
                 if (problem->has_approved && problem->n_approved > 0) {
                         hc->kept = calloc(n + 1, sizeof(double));
                         if (!hc->kept)
@@ -258,10 +193,6 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
                         }
                 }
         }
-        h->w_blk = calloc(max_opts + 1, sizeof(h_blk));
-        h->w = calloc(max_opts + 1, sizeof(vec));
-        if (!h->w_blk || !h->w)
-                return -ENOMEM;
         return 0;
 }
 
@@ -340,29 +271,21 @@ static bool block_open(const heur *h, const h_blk *b) {
 
 /* ---- the path ---------------------------------------------------------- */
 
-
 /* The best few patterns of @c over the blocks open to it (only position
- * @only unless that is RS_NO_INDEX): the path described at the top, with
- * the state (last end, paid units, days). Writes up to @max patterns into
- * @out/@out_n (indices into c->o, in time order) and their count into
- * *ret_count.
- *
- * The blocks come in time order (day, then start), so the latest start
- * a predecessor may end by (start - min_rest) only grows: one sweep over
- * the states by their end feeds a running best per (paid, days), each
- * state read once. States are told apart from stale ones of earlier calls
- * by a generation stamp instead of being cleared. */
+ * @only unless that is RS_NO_INDEX): pattern_path.h's path with the goal
+ * vector per block, and the shortfalls of each state's paid minutes added
+ * at the end. Writes up to @max patterns into @out/@out_n (indices into
+ * c->o, in time order) and their count into *ret_count. */
 static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int max,
                       int out[][RS_DAYS_PER_WEEK], int *out_n, int *ret_count) {
-        const rs_problem *problem = h->prep->problem;
-        int min_rest = problem->rules.min_rest, unit = 0, P, N, n_days = 0, n_best = 0;
-        int day_first[RS_DAYS_PER_WEEK + 1], day_n[RS_DAYS_PER_WEEK], day_ends[RS_DAYS_PER_WEEK];
-        int *day_endv[RS_DAYS_PER_WEEK];
-        size_t day_base[RS_DAYS_PER_WEEK], n_states = 0, n_blk = 0, n_ends = 0, cells, n_groups = 0, g = 0;
-        long max_paid_days[RS_DAYS_PER_WEEK] = { 0 }, need;
-        bool saturate = false;
-        unsigned gen;
-        group *groups;
+        rs_path_rules rules = {
+                .left = c->left,
+                .days_left = c->days_left,
+                .min_rest = h->prep->problem->rules.min_rest,
+                .need = c->need_min > c->need_tar ? c->need_min : c->need_tar,
+        };
+        size_t n_states;
+        int n_best = 0, r;
         int best_s[8];
         vec best_v[8];
 
@@ -371,255 +294,62 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 max = 8;
         if (c->left < 0 || c->days_left <= 0)
                 return 0;
+        r = rs_path_begin(h->path, c->n);
+        if (r < 0)
+                return r;
         for (size_t j = 0; j < c->n; j++) {
                 h_blk bv;
                 const h_blk *b = &bv;
-                vec *w;
+                vec w = { { 0 } };
 
                 if (only != RS_NO_INDEX && rb(h, c, (int) j)->position != only)
                         continue;
                 bv = view(h, c, (int) j);
                 if (b->paid > c->left || !block_open(h, b))
                         continue;
-                h->w_blk[n_blk] = *b;
-                h->w_blk[n_blk].opt = j;        /* here: the index into c->o */
-                w = &h->w[n_blk];
-                memset(w, 0, sizeof(*w));
-                w->v[RS_GOAL_COVERAGE] = b->cov;
-                w->v[RS_GOAL_STABILITY] = b->stab;
-                w->v[RS_GOAL_PEOPLE] = only != RS_NO_INDEX || old_pos[b->pos] ? 0 : 1;
-                w->v[RS_GOAL_HANDOVERS] = block_handovers(h, b);
-                unit = (int) rs_gcd(unit, b->paid);
-                if (b->paid > max_paid_days[b->day])
-                        max_paid_days[b->day] = b->paid;
-                /* Blocks of one day with the same times differ only in their
-                 * weights (the options are sorted by day, start, end): keep
-                 * the best, which is all the path can use. */
-                if (n_blk > 0 && h->w_blk[n_blk - 1].day == b->day && h->w_blk[n_blk - 1].start == b->start &&
-                    h->w_blk[n_blk - 1].end == b->end) {
-                        if (cmp_vec(w, &h->w[n_blk - 1]) < 0) {
-                                h->w_blk[n_blk - 1] = h->w_blk[n_blk];
-                                h->w[n_blk - 1] = *w;
-                        }
+                w.v[RS_GOAL_COVERAGE] = b->cov;
+                w.v[RS_GOAL_STABILITY] = b->stab;
+                w.v[RS_GOAL_PEOPLE] = only != RS_NO_INDEX || old_pos[b->pos] ? 0 : 1;
+                w.v[RS_GOAL_HANDOVERS] = block_handovers(h, b);
+                rs_path_add(h->path, (int) j, rb(h, c, (int) j), w.v);
+        }
+        /* Beyond the larger need no shortfall is left. */
+        if (rules.need < 0)
+                rules.need = 0;
+        r = rs_path_run(h->path, &rules);
+        if (r < 0)
+                return r;
+
+        /* Complete patterns: each state plus the shortfalls of its paid minutes. */
+        n_states = rs_path_n_states(h->path);
+        for (size_t st = 0; st < n_states; st++) {
+                const double *val = rs_path_value(h->path, st);
+                int paid;
+                vec v;
+
+                if (!val)
                         continue;
-                }
-                n_blk++;
-        }
-        if (n_blk == 0)
-                return 0;
-        if (unit <= 0)
-                unit = 1;
-        P = c->left / unit + 1;
-        /* When even the best days cannot reach the cap, paid minutes matter
-         * only up to the larger need (beyond it no shortfall is left): count
-         * them up to there and let the last unit stand for "at least". */
-        {
-                long top = 0, sorted[RS_DAYS_PER_WEEK];
-                int nd = 0;
+                paid = (int) rs_path_paid(h->path, st);
+                memcpy(v.v, val, sizeof(v.v));
+                v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
+                v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
+                if (n_best < max) {
+                        best_v[n_best] = v;
+                        best_s[n_best++] = (int) st;
+                } else {
+                        int worst = 0;
 
-                for (int d = 0; d < RS_DAYS_PER_WEEK; d++)
-                        if (max_paid_days[d] > 0)
-                                sorted[nd++] = max_paid_days[d];
-                for (int a = 1; a < nd; a++)
-                        for (int b = a; b > 0 && sorted[b] > sorted[b - 1]; b--) {
-                                long t = sorted[b];
-
-                                sorted[b] = sorted[b - 1];
-                                sorted[b - 1] = t;
-                        }
-                for (int a = 0; a < nd && a < c->days_left; a++)
-                        top += sorted[a];
-                need = c->need_min > c->need_tar ? c->need_min : c->need_tar;
-                if (need < 0)
-                        need = 0;
-                if (top <= c->left && need < c->left) {
-                        P = (int) ((need + unit - 1) / unit) + 1;
-                        saturate = true;
-                }
-        }
-        for (size_t j = 0; j < n_blk;) {
-                size_t e = j;
-
-                while (e < n_blk && h->w_blk[e].day == h->w_blk[j].day)
-                        e++;
-                day_first[n_days] = (int) j;
-                day_n[n_days] = (int) (e - j);
-                n_days++;
-                j = e;
-        }
-        N = c->days_left < n_days ? c->days_left : n_days;
-        cells = (size_t) P * (size_t) N;
-        if (rs_grow((void **) &h->ends, sizeof(int), n_blk + 1, &h->ends_cap) < 0 ||
-            rs_grow((void **) &h->groups, sizeof(group), n_blk + 1, &h->groups_cap) < 0)
-                return -ENOMEM;
-        groups = h->groups;
-        for (int d = 0; d < n_days; d++) {
-                day_endv[d] = h->ends + n_ends;
-                day_ends[d] = 0;
-                for (int q = day_first[d]; q < day_first[d] + day_n[d]; q++) {
-                        int t = h->w_blk[q].end, at = day_ends[d];
-
-                        for (int k = 0; k < day_ends[d]; k++)
-                                if (day_endv[d][k] >= t) {
-                                        at = k;
-                                        break;
-                                }
-                        if (at < day_ends[d] && day_endv[d][at] == t)
-                                continue;
-                        memmove(&day_endv[d][at + 1], &day_endv[d][at], (size_t) (day_ends[d] - at) * sizeof(int));
-                        day_endv[d][at] = t;
-                        day_ends[d]++;
-                }
-                n_ends += (size_t) day_ends[d];
-                day_base[d] = n_states;
-                n_states += (size_t) day_ends[d] * cells;
-        }
-        if (n_states + 1 > h->st_cap) {
-                dp_state *ns = realloc(h->st, (n_states + 1) * 2 * sizeof(dp_state));
-
-                if (!ns)
-                        return -ENOMEM;
-                /* New states must not look current: stamp them as never used. */
-                for (size_t k = h->st_cap; k < (n_states + 1) * 2; k++)
-                        ns[k].gen = 0;
-                h->st = ns;
-                h->st_cap = (n_states + 1) * 2;
-        }
-        if (cells + 1 > h->r_cap) {
-                size_t c1 = h->r_cap, c2 = h->r_cap;
-
-                if (rs_grow((void **) &h->r, sizeof(vec), cells + 1, &c1) < 0 ||
-                    rs_grow((void **) &h->r_arg, sizeof(int), cells + 1, &c2) < 0)
-                        return -ENOMEM;
-                h->r_cap = c1 < c2 ? c1 : c2;
-        }
-        if (++h->gen == 0) {
-                /* The stamp wrapped around: clear once. */
-                for (size_t k = 0; k < h->st_cap; k++)
-                        h->st[k].gen = 0;
-                h->gen = 1;
-        }
-        gen = h->gen;
-        for (size_t k = 0; k < cells; k++) {
-                h->r[k].v[0] = HUGE_VAL;
-                h->r_arg[k] = -1;
-        }
-        memset(&h->r[0], 0, sizeof(vec));       /* nothing before: 0 units, 0 days */
-
-        for (int d = 0; d < n_days; d++) {
-                for (int q = day_first[d]; q < day_first[d] + day_n[d]; q++) {
-                        const h_blk *b = &h->w_blk[q];
-                        int pb = b->paid / unit, e_idx = 0;
-                        long t = (long) b->start - min_rest;
-
-                        /* Earlier days' states that end by t join the running best. */
-                        while (g < n_groups && groups[g].end <= t) {
-                                for (size_t cell = 0; cell < cells; cell++) {
-                                        size_t p = cell / (size_t) N, n = cell % (size_t) N;
-                                        const dp_state *st = &h->st[groups[g].base + cell];
-                                        size_t to = p * (size_t) N + n + 1;
-
-                                        if (st->gen != gen || n + 1 >= (size_t) N)
-                                                continue;
-                                        if (h->r[to].v[0] == HUGE_VAL || cmp_vec(&st->val, &h->r[to]) < 0) {
-                                                h->r[to] = st->val;
-                                                h->r_arg[to] = (int) (groups[g].base + cell);
-                                        }
-                                }
-                                g++;
-                        }
-                        while (day_endv[d][e_idx] != b->end)
-                                e_idx++;
-                        for (int p = 0; p < P; p++) {
-                                int to_p = p + pb;
-
-                                if (to_p >= P) {
-                                        if (!saturate)
-                                                break;
-                                        to_p = P - 1;
-                                }
-                                for (int n = 0; n < N; n++) {
-                                        size_t from = (size_t) p * (size_t) N + (size_t) n;
-                                        dp_state *st;
-                                        vec v;
-
-                                        if (h->r[from].v[0] == HUGE_VAL)
-                                                continue;
-                                        v = h->r[from];
-                                        vec_add(&v, &h->w[q]);
-                                        st = &h->st[day_base[d] + ((size_t) e_idx * (size_t) P + (size_t) to_p) *
-                                                                          (size_t) N + (size_t) n];
-                                        if (st->gen != gen || cmp_vec(&v, &st->val) < 0) {
-                                                st->gen = gen;
-                                                st->val = v;
-                                                st->blk = (int) h->w_blk[q].opt;
-                                                st->prev = h->r_arg[from];
-                                        }
-                                }
+                        for (int i = 1; i < n_best; i++)
+                                if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
+                                        worst = i;
+                        if (cmp_vec(&v, &best_v[worst]) < 0) {
+                                best_v[worst] = v;
+                                best_s[worst] = (int) st;
                         }
                 }
-                /* This day's end groups join the sweep, in order of end but
-                 * never behind its position: one that ends by the current
-                 * threshold is admitted at the next block, whose threshold is
-                 * no smaller. */
-                for (int e = 0; e < day_ends[d]; e++) {
-                        group ng = { .end = day_endv[d][e], .base = day_base[d] + (size_t) e * cells };
-                        size_t at = n_groups;
-
-                        while (at > g && groups[at - 1].end > ng.end) {
-                                groups[at] = groups[at - 1];
-                                at--;
-                        }
-                        groups[at] = ng;
-                        n_groups++;
-                }
         }
-
-        /* Complete patterns: each state plus the shortfalls of its paid units. */
-        for (int d = 0; d < n_days; d++)
-                for (int e = 0; e < day_ends[d]; e++)
-                        for (int p = 0; p < P; p++)
-                                for (int n = 0; n < N; n++) {
-                                        size_t st = day_base[d] + ((size_t) e * (size_t) P + (size_t) p) * (size_t) N +
-                                                    (size_t) n;
-                                        int paid = p * unit;
-                                        vec v;
-
-                                        if (h->st[st].gen != gen)
-                                                continue;
-                                        if (saturate && p == P - 1 && paid < need)
-                                                paid = (int) need;
-                                        v = h->st[st].val;
-                                        v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
-                                        v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
-                                        if (n_best < max) {
-                                                best_v[n_best] = v;
-                                                best_s[n_best++] = (int) st;
-                                        } else {
-                                                int worst = 0;
-
-                                                for (int i = 1; i < n_best; i++)
-                                                        if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
-                                                                worst = i;
-                                                if (cmp_vec(&v, &best_v[worst]) < 0) {
-                                                        best_v[worst] = v;
-                                                        best_s[worst] = (int) st;
-                                                }
-                                        }
-                                }
-        for (int i = 0; i < n_best; i++) {
-                int n = 0;
-
-                for (int st = best_s[i]; st >= 0 && n < RS_DAYS_PER_WEEK; st = h->st[st].prev)
-                        out[i][n++] = h->st[st].blk;
-                for (int a = 0, z = n - 1; a < z; a++, z--) {
-                        int tmp = out[i][a];
-
-                        out[i][a] = out[i][z];
-                        out[i][z] = tmp;
-                }
-                out_n[i] = n;
-        }
+        for (int i = 0; i < n_best; i++)
+                out_n[i] = rs_path_trace(h->path, best_s[i], out[i]);
         *ret_count = n_best;
         return 0;
 }
