@@ -6,7 +6,10 @@
  * pattern ending there. The blocks come in time order (day, then start),
  * so the latest end a predecessor may have (start - min_rest) only grows
  * along a day: one sweep over the earlier days' states by their end feeds
- * a running best per (paid, days), each state read once per sweep. States
+ * a running best per (paid, days), each state read once per sweep. The
+ * sweep runs on across days only while no day's first block starts
+ * before the previous day's last one (a night block can); otherwise each
+ * day sweeps afresh. States
  * are told apart from stale ones of earlier runs by a generation stamp
  * instead of being cleared. */
 #include <errno.h>
@@ -399,15 +402,24 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules) {
                         p->st[k].gen = 0;
                 p->gen = 1;
         }
+        /* The running sweep is exact only while no day's first block
+         * starts before the previous day's last one: a state admitted for
+         * a late night block must not reach the next day's earlier block
+         * (tests/solver/test_cases.c, test_rest_night_block_order). */
+        rs_path_rules use = *rules;
+        for (int d = 1; d < n_days && !use.sweep_each_day; d++)
+                if (p->blk[lay.day_first[d]].start <
+                    p->blk[lay.day_first[d - 1] + lay.day_n[d - 1] - 1].start)
+                        use.sweep_each_day = true;
         switch (p->dim) {
         case 1:
-                sweep(p, rules, &lay, 1);
+                sweep(p, &use, &lay, 1);
                 break;
         case _RS_GOAL_MAX:
-                sweep(p, rules, &lay, _RS_GOAL_MAX);
+                sweep(p, &use, &lay, _RS_GOAL_MAX);
                 break;
         default:
-                sweep(p, rules, &lay, (size_t) p->dim);
+                sweep(p, &use, &lay, (size_t) p->dim);
                 break;
         }
         p->n_states = n_states;

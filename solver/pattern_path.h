@@ -74,9 +74,10 @@ typedef struct rs_path_rules {
          * that reads each state once. Among equally good predecessors
          * the two can pick different ones (the running sweep admits a
          * day's states that end before that day's last block starts
-         * after states ending later), and the running sweep assumes that
-         * block starts never go back in time from one working day to the
-         * next, as a night block can. */
+         * after states ending later). The running sweep is used only
+         * where it is exact: when a day's first block starts before the
+         * previous day's last one (a night block), rs_path_run() sweeps
+         * each day afresh whatever this says. */
         bool sweep_each_day;
         /* Remember, as the run goes, the first state reached with the
          * smallest value below the empty pattern's 0 (rs_path_best()).

@@ -137,7 +137,11 @@ static rs_problem *random_problem(uint64_t *rng) {
         char id[32];
 
         p->rules.max_shift = max_shifts[rng_int(rng, 0, 2)];
-        p->rules.min_rest = rng_chance(rng, 50) ? 660 : 600;
+        /* Now and then a rest longer than a night shift's reach into the
+         * next day, where a night block may start after the next day's
+         * first block and still be too close to it. */
+        p->rules.min_rest = rng_chance(rng, 80) ? (rng_chance(rng, 50) ? 660 : 600)
+                                                : 960 + 60 * rng_int(rng, 0, 8);
         p->rules.max_blocks_per_day = rng_int(rng, 1, 2);
         p->travel_default = rng_chance(rng, 50) ? 30 : 20;
 
