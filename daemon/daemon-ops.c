@@ -834,14 +834,17 @@ static void op_approve(rd_conn *c, const rd_request *req) {
                slot->approved->revision, (unsigned) c->peer.uid);
         rd_publish(s, slot, slot->approved, RD_EVENT_APPROVED, false);
         /* Its blocks are now fixed work for the other employers of the
-         * week (except for proposals of the same solve, which planned
-         * them together), and rest against them counts in the next week. */
+         * week (except for rosters of the same solve, proposed or already
+         * approved, which planned them together), and rest against them
+         * counts in the next week. */
         for (size_t i = 0; i < s->n_slots; i++) {
                 rd_slot *o = s->slots[i];
                 rd_roster *o_open = rd_slot_open_proposal(o);
+                long solve = slot->approved->revision;
 
                 if (o != slot && rc_week_index(o->week) == rc_week_index(week) &&
-                    !(o_open && o_open->revision == slot->approved->revision))
+                    !(o_open && o_open->revision == solve) &&
+                    !(!o_open && o->approved && o->approved->revision == solve))
                         rd_replan_note_slot(s, o);
         }
         rd_replan_note_week(s, rc_week_from_index(rc_week_index(week) + 1), NULL);

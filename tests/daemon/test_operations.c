@@ -372,8 +372,20 @@ static void test_out_of_date_proposal(void **state) {
         assert_true(h_ok(&m));
         assert_true(rd_node_long(rd_node_get(first_roster(&m), "revision"), &whole));
         rd_message_done(&m);
+        size_t log_before = 0;
+        free(h_read_file(daemon_.log, &log_before));
         assert_string_equal(approve("bakery-noord", whole, NULL, 0), "ok");
         assert_string_equal(approve("garage-zuid", whole, NULL, 0), "ok");
+        /* Planned together, so neither approval re-plans the other: no
+         * re-plan starts once the coalescing delay (500 ms) is over. */
+        usleep(1500 * 1000);
+        size_t log_size = 0;
+        char *log = h_read_file(daemon_.log, &log_size);
+        assert_non_null(log);
+        assert_true(log_size >= log_before);
+        if (strstr(log + log_before, "(re-plan)"))
+                fail_msg("approving one whole-week solve re-planned it: %s", log + log_before);
+        free(log);
 
         /* Two proposals made apart; the second approval is refused. */
         garage = propose_one("garage-zuid");
