@@ -17,6 +17,13 @@
 
 #include "daemon-server.h"
 
+/* At most this much of a worker's output is read per wakeup of the loop:
+ * a whole week at region scale is tens of megabytes, and reading it in
+ * one go while the worker keeps writing would hold up every client for
+ * as long as the writing lasts. The pipe stays readable, so the loop
+ * comes back for the rest after the other events. */
+#define RD_DRAIN_CHUNK (1024 * 1024)
+
 static void job_free(rd_job *job) {
         if (!job)
                 return;
@@ -190,14 +197,20 @@ static void finish(rd_server *s, rd_job *job) {
         rd_server_notify_status(s);
 }
 
-/* Reads what the worker wrote so far; at EOF the pipe is closed. */
-static void drain(rd_job *job) {
+/* Reads what the worker wrote so far, up to RD_DRAIN_CHUNK unless @all;
+ * at EOF the pipe is closed. */
+static void drain(rd_job *job, bool all) {
+        size_t got = 0;
+
         for (;;) {
+                if (!all && got >= RD_DRAIN_CHUNK)
+                        return;
                 if (rd_buf_reserve(&job->output, 65536) < 0)
                         break;
                 ssize_t n = read(job->out_fd, rd_buf_tail(&job->output), 65536);
                 if (n > 0) {
                         rd_buf_commit(&job->output, (size_t) n);
+                        got += (size_t) n;
                         continue;
                 }
                 if (n < 0 && errno == EINTR)
@@ -210,6 +223,25 @@ static void drain(rd_job *job) {
         job->out = sd_event_source_disable_unref(job->out);
         close(job->out_fd);
         job->out_fd = -1;
+}
+
+/* A worker that writes its result has done its solve: the kill is put
+ * off while the output flows, to the grace period after the latest
+ * bytes, so that a large week being written is not thrown away at the
+ * limit; never past twice the limit plus the grace. */
+static void extend_deadline(rd_server *s, rd_job *job) {
+        double limit = rd_settings(s)->solver.time_limit;
+        uint64_t at = 0;
+
+        if (!job->timer || job->killed || limit <= 0 ||
+            sd_event_source_get_time(job->timer, &at) < 0)
+                return;
+        uint64_t want = rd_now_usec() + RD_KILL_GRACE_USEC;
+        uint64_t cap = job->started + 2 * (uint64_t) (limit * 1.1e6) + RD_KILL_GRACE_USEC;
+        if (want > cap)
+                want = cap;
+        if (want > at)
+                (void) sd_event_source_set_time(job->timer, want);
 }
 
 /* The server of a job: the child and output sources share it. */
@@ -237,7 +269,7 @@ static int on_child(sd_event_source *src, const siginfo_t *si, void *userdata) {
         /* Drain what is left in the pipe: the writer is gone, so this
          * ends at EOF without blocking. */
         if (!job->eof && job->out_fd >= 0)
-                drain(job);
+                drain(job, true);
         return on_exit_or_eof_check(s, job);
 }
 
@@ -250,7 +282,8 @@ static int on_output_ref(sd_event_source *src, int fd, uint32_t revents, void *u
         (void) src;
         (void) fd;
         (void) revents;
-        drain(job);
+        drain(job, false);
+        extend_deadline(s, job);
         return on_exit_or_eof_check(s, job);
 }
 
