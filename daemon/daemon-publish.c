@@ -144,26 +144,35 @@ static int on_replan(sd_event_source *src, uint64_t usec, void *userdata) {
         return 0;
 }
 
-void rd_replan_note_slot(rd_server *s, const rd_slot *slot) {
+/* Notes @slot for re-planning; with @first at the front of the notes
+ * (moved there when noted already), so that its solve is queued before
+ * the others of the burst. */
+static void note_slot(rd_server *s, const rd_slot *slot, bool first) {
         long index = rc_week_index(slot->week);
+        size_t at = s->n_replan;
         int r;
 
         if (index < rd_today_week_index() || !has_rosters(slot))
                 return;
         for (size_t i = 0; i < s->n_replan; i++)
                 if (s->replan[i].week == index && strcmp(s->replan[i].employer, slot->employer) == 0)
-                        goto arm;
-        rd_replan *more = realloc(s->replan, (s->n_replan + 1) * sizeof(*more));
-        if (!more)
-                return;
-        s->replan = more;
-        more[s->n_replan].week = index;
-        more[s->n_replan].employer = strdup(slot->employer);
-        if (!more[s->n_replan].employer)
-                return;
-        s->n_replan++;
+                        at = i;
+        if (at == s->n_replan) {
+                rd_replan *more = realloc(s->replan, (s->n_replan + 1) * sizeof(*more));
+                if (!more)
+                        return;
+                s->replan = more;
+                more[at] = (rd_replan) { index, strdup(slot->employer) };
+                if (!more[at].employer)
+                        return;
+                s->n_replan++;
+        }
+        if (first && at > 0) {
+                rd_replan item = s->replan[at];
+                memmove(&s->replan[1], &s->replan[0], at * sizeof(*s->replan));
+                s->replan[0] = item;
+        }
 
-arm:
         if (!s->replan_timer) {
                 r = sd_event_add_time_relative(s->event, &s->replan_timer, CLOCK_MONOTONIC,
                                                RD_REPLAN_DELAY_USEC, 0, on_replan, s);
@@ -173,6 +182,10 @@ arm:
         }
         sd_event_source_set_time_relative(s->replan_timer, RD_REPLAN_DELAY_USEC);
         sd_event_source_set_enabled(s->replan_timer, SD_EVENT_ONESHOT);
+}
+
+void rd_replan_note_slot(rd_server *s, const rd_slot *slot) {
+        note_slot(s, slot, false);
 }
 
 bool rd_replan_noted(const rd_server *s, const rd_slot *slot) {
@@ -197,14 +210,132 @@ static bool timetable_covers(const rc_document *doc, rc_week week) {
         return !t->has_weeks || rc_week_set_contains(&t->weeks, week);
 }
 
+/* ---- Which re-plans come first ---------------------------------------- */
+
+/* Candidates whose classes a new timetable changes; their ids point into
+ * the two documents. */
+typedef struct touched {
+        const char **ids;
+        size_t n, capacity;
+        bool failed;            /* out of memory: no order */
+} touched;
+
+static void touch(touched *t, const char *id) {
+        for (size_t i = 0; i < t->n; i++)
+                if (strcmp(t->ids[i], id) == 0)
+                        return;
+        if (t->n == t->capacity) {
+                size_t capacity = t->capacity ? t->capacity * 2 : 16;
+                const char **more = realloc(t->ids, capacity * sizeof(*more));
+                if (!more) {
+                        t->failed = true;
+                        return;
+                }
+                t->ids = more;
+                t->capacity = capacity;
+        }
+        t->ids[t->n++] = id;
+}
+
+static void touch_group(touched *t, const rc_group *g) {
+        for (size_t i = 0; g && i < g->n_participants; i++)
+                touch(t, g->participants[i]);
+}
+
+static bool same_text(const char *a, const char *b) {
+        return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_group(const rc_group *a, const rc_group *b) {
+        if (!same_text(a->location, b->location) || a->n_sessions != b->n_sessions ||
+            a->n_participants != b->n_participants)
+                return false;
+        for (size_t i = 0; i < a->n_sessions; i++)
+                if (a->sessions[i].day != b->sessions[i].day ||
+                    a->sessions[i].start != b->sessions[i].start ||
+                    a->sessions[i].end != b->sessions[i].end)
+                        return false;
+        for (size_t i = 0; i < a->n_participants; i++)
+                if (strcmp(a->participants[i], b->participants[i]) != 0)
+                        return false;
+        return true;
+}
+
+static const rc_group *find_group(const rc_timetable *t, const char *id) {
+        for (size_t i = 0; t && i < t->n_groups; i++)
+                if (strcmp(t->groups[i].id, id) == 0)
+                        return &t->groups[i];
+        return NULL;
+}
+
+static bool same_closures(const rc_timetable *a, const rc_timetable *b) {
+        if (a->n_closed_dates != b->n_closed_dates || a->n_closed_weeks != b->n_closed_weeks)
+                return false;
+        for (size_t i = 0; i < a->n_closed_dates; i++)
+                if (a->closed_dates[i].year != b->closed_dates[i].year ||
+                    a->closed_dates[i].month != b->closed_dates[i].month ||
+                    a->closed_dates[i].day != b->closed_dates[i].day)
+                        return false;
+        for (size_t i = 0; i < a->n_closed_weeks; i++)
+                if (a->closed_weeks[i].year != b->closed_weeks[i].year ||
+                    a->closed_weeks[i].week != b->closed_weeks[i].week)
+                        return false;
+        return true;
+}
+
+/* The participants of every group that @now adds, drops or changes
+ * against @before (NULL: a new school, every group). */
+static void touched_by_timetable(touched *t, const rc_timetable *before, const rc_timetable *now) {
+        bool all = !before || !same_closures(before, now);
+
+        for (size_t i = 0; i < now->n_groups; i++) {
+                const rc_group *old = all ? NULL : find_group(before, now->groups[i].id);
+                if (!old || !same_group(old, &now->groups[i])) {
+                        touch_group(t, &now->groups[i]);
+                        touch_group(t, old);
+                }
+        }
+        for (size_t i = 0; before && i < before->n_groups; i++)
+                if (all || !find_group(now, before->groups[i].id))
+                        touch_group(t, &before->groups[i]);
+}
+
+/* Whether the plan in force of @slot gives work to a touched candidate:
+ * the change may well make that plan break the rules (a class now over
+ * the work), so its re-plan goes first. The roster writer puts each
+ * assignment on a line of its own, "candidate: ID" last. */
+static bool plan_uses(const rd_slot *slot, const touched *t) {
+        const rd_roster *plan = rd_slot_open_proposal(slot);
+        static const char key[] = "candidate: ";
+
+        if (!plan)
+                plan = slot->approved;
+        if (!plan || t->n == 0)
+                return false;
+        for (const char *p = strstr(plan->full, key); p; p = strstr(p + 1, key)) {
+                const char *id = p + sizeof(key) - 1;
+                size_t len = strcspn(id, ",}\n \"");
+                for (size_t i = 0; i < t->n; i++)
+                        if (strlen(t->ids[i]) == len && strncmp(t->ids[i], id, len) == 0)
+                                return true;
+        }
+        return false;
+}
+
 void rd_replan_note_document(rd_server *s, const rc_document *doc) {
         const rc_document *old = NULL;
+        touched changed = {};
+        const rd_slot **first = NULL;
+        size_t n_first = 0;
 
-        if (doc->kind == RC_KIND_TIMETABLE)
+        if (doc->kind == RC_KIND_TIMETABLE) {
                 for (size_t i = 0; i < s->corpus.n_timetables; i++)
                         if (strcmp(s->corpus.timetables[i]->timetable.school,
                                    doc->timetable.school) == 0)
                                 old = s->corpus.timetables[i];
+                touched_by_timetable(&changed, old ? &old->timetable : NULL, &doc->timetable);
+                first = calloc(s->n_slots + 1, sizeof(*first));
+        }
 
         for (size_t i = 0; i < s->n_slots; i++) {
                 const rd_slot *slot = s->slots[i];
@@ -229,9 +360,22 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                         affected = false;
                         break;
                 }
-                if (affected)
+                if (!affected)
+                        continue;
+                /* Rosters that give work to someone whose classes changed
+                 * are re-planned before the rest, which may only gain from
+                 * the change: with many rosters in a week and few workers,
+                 * the plans the change may have broken are fixed first. */
+                if (first && !changed.failed && plan_uses(slot, &changed))
+                        first[n_first++] = slot;
+                else
                         rd_replan_note_slot(s, slot);
         }
+        /* Backwards, each to the front: they keep their order. */
+        for (size_t i = n_first; i > 0; i--)
+                note_slot(s, first[i - 1], true);
+        free(first);
+        free(changed.ids);
 }
 
 void rd_replan_free(rd_server *s) {

@@ -1,7 +1,8 @@
 /* tests/daemon/test_replan.c -- publishing and re-planning: after a class
  * moves, the subscriber gets one new proposal (a burst of changes is
  * coalesced) whose changes against the approved roster are exactly the
- * blocks that had to move. */
+ * blocks that had to move; the rosters a change may break are re-planned
+ * before the others. */
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,12 +195,90 @@ static void test_no_change_no_event(void **state) {
         rd_buf_done(&in);
 }
 
+/* Where @needle first occurs in @text, or -1. */
+static long offset_of(const char *text, const char *needle) {
+        const char *at = strstr(text, needle);
+
+        return at ? at - text : -1;
+}
+
+/* With one worker, the roster a timetable change may break goes first:
+ * c-3 joins the Saturday class, in the middle of c-3's Saturday shift at
+ * garage-zuid, so garage-zuid is re-planned before bakery-noord (whose
+ * c-1 keeps its classes), although bakery-noord comes first otherwise. */
+static void test_broken_first(void **state) {
+        static const char config[] = "kind: config\nversion: 1\n"
+                                     "solver: {time_limit: 10s, gap: 0, workers: 1}\n"
+                                     "travel: {default: 30m}\n";
+        static const char *const files[] = { "candidates.yaml", "timetable.yaml",
+                                             "shift-needs-bakery.yaml", "shift-needs-garage.yaml",
+                                             NULL };
+        h_daemon d;
+        rd_message m = {};
+        char *timetable, *log;
+        size_t size = 0;
+
+        (void) state;
+        h_prepare(&d, NULL, config);
+        assert_true(h_start(&d, NULL, false));
+        for (size_t i = 0; files[i]; i++) {
+                assert_int_equal(h_submit_file(&d, "submit", files[i], &m), 0);
+                assert_true(h_ok(&m));
+                rd_message_done(&m);
+        }
+        assert_int_equal(h_call(&d, "op: propose\nweek: 2026-W49\n", NULL, 0, &m), 0);
+        assert_true(h_ok(&m));
+        assert_non_null(strstr(m.body, "candidate: c-3}"));
+        rd_message_done(&m);
+        for (int i = 0; i < 2; i++) {
+                assert_int_equal(h_call(&d, i == 0 ? "op: approve\nweek: 2026-W49\nemployer: bakery-noord\n"
+                                                   : "op: approve\nweek: 2026-W49\nemployer: garage-zuid\n",
+                                        NULL, 0, &m), 0);
+                assert_true(h_ok(&m));
+                rd_message_done(&m);
+        }
+
+        timetable = h_read_file(h_data("timetable.yaml"), &size);
+        assert_non_null(timetable);
+        char *at = strstr(timetable, "participants: [c-4]");
+        assert_non_null(at);
+        char moved[2048];
+        snprintf(moved, sizeof moved, "%.*sparticipants: [c-3, c-4]%s", (int) (at - timetable), timetable,
+                 at + strlen("participants: [c-4]"));
+        free(timetable);
+        assert_int_equal(h_call(&d, "op: submit\nname: timetable.yaml\n", moved, strlen(moved), &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+
+        /* Both re-plans start, one after the other. */
+        long long end = h_now_ms() + 60000;
+        long bakery = -1, garage = -1;
+        do {
+                usleep(100000);
+                log = h_read_file(d.log, NULL);
+                assert_non_null(log);
+                bakery = offset_of(log, "Solving 2026-W49 for bakery-noord (re-plan)");
+                garage = offset_of(log, "Solving 2026-W49 for garage-zuid (re-plan)");
+                if (bakery < 0 || garage < 0)
+                        free(log);
+        } while ((bakery < 0 || garage < 0) && h_now_ms() < end);
+        assert_true(bakery >= 0 && garage >= 0);
+        assert_true(garage < bakery);
+        free(log);
+        assert_int_equal(h_stop(&d), 0);
+        h_cleanup(&d);
+}
+
 int main(int argc, char **argv) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_publish_and_replan),
                 cmocka_unit_test(test_no_change_no_event),
         };
+        const struct CMUnitTest alone[] = {
+                cmocka_unit_test(test_broken_first),
+        };
 
         h_init(argc, argv);
-        return cmocka_run_group_tests(tests, setup, teardown);
+        int failed = cmocka_run_group_tests(tests, setup, teardown);
+        return failed + cmocka_run_group_tests_name("replan-order", alone, NULL, NULL);
 }
