@@ -2,7 +2,9 @@
  * the outside.
  *
  *   rosterd-daemon-bench [--rosterd PATH] [--data DIR] [--week W] [--runs N]
- *                        [--submits N] [--clients 1,8,64,256] [--keep]
+ *                        [--submits N] [--clients 1,8,64,256] [--employers N]
+ *                        [--time-limit S] [--phases submit,status,replan]
+ *                        [--trace FILE] [--keep]
  *
  * Each run starts a real `rosterd --daemon` on a temporary socket and state
  * directory with the documents of DIR (default: config/examples) and
@@ -13,7 +15,10 @@
  *      the week, all at once, while one client asks for status in a loop;
  *   3. re-plan: every employer's proposal approved, a subscriber on the
  *      week, then one class moved by a new timetable; the time from the
- *      acknowledgement of that submission to the first published re-plan;
+ *      acknowledgement of that submission to the first published re-plan.
+ *      The class is the demo's when the data holds it; otherwise one
+ *      session of a group whose participant works in an approved roster
+ *      moves onto that work, so that the roster must change;
  *   4. the daemon's peak RSS (VmHWM, workers excluded: they are processes
  *      of their own) and the size of its state directory.
  * It prints numbers next to the targets of issue 3 and never passes or
@@ -64,6 +69,13 @@ static struct {
         int employers;          /* 0: all */
         int clients[MAX_CLIENT_SETS];
         int n_clients;
+        double time_limit;      /* solver.time_limit given to the daemon; < 0: the config's */
+        unsigned phases;        /* PHASE_* */
+        const char *trace;      /* every status answer while solving, as TSV */
+        double status_interval; /* ms from one status request to the next; 0: at once */
+        const char *status_weeks[MAX_CLIENT_SETS];      /* whole weeks proposed at once */
+        int n_status_weeks;
+        bool move_given;        /* --move-from: no move chosen from the rosters */
         bool keep;
 } arg = {
         .week = "2026-W49",
@@ -76,6 +88,15 @@ static struct {
         .submits = 10,
         .clients = { 1, 8, 64, 256 },
         .n_clients = 4,
+        .time_limit = -1,
+        .phases = ~0u,
+        .status_interval = 5,
+};
+
+enum {
+        PHASE_SUBMIT = 1u << 0,
+        PHASE_STATUS = 1u << 1,
+        PHASE_REPLAN = 1u << 2,
 };
 
 typedef struct document {
@@ -97,10 +118,24 @@ static struct {
         size_t n_employers;
         char *config;
         size_t config_size;
-        const document *timetable;      /* the one holding the class to move */
-        char *moved;                    /* its text with the class moved */
+        const document *timetable;      /* the one holding the demo's class */
+        char *moved;                    /* its text with the class moved; NULL: the
+                                         * move is chosen from the approved rosters */
         size_t moved_size;
 } input;
+
+/* The full views of the rosters approved in this run, one after the
+ * other: where a class move is chosen. */
+static rd_buf approved_rosters;
+
+/* The class move of one run. */
+typedef struct class_move {
+        const document *timetable;
+        char *moved;                    /* the timetable's new text */
+        size_t moved_size;
+        char what[256];                 /* for the log */
+        char employer[64];              /* whose approved roster it breaks; "" unknown */
+} class_move;
 
 static void die(const char *format, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *format, ...) {
@@ -192,24 +227,142 @@ static char *replace_first(const char *text, size_t size, const char *from, cons
         return rd_buf_steal(&b, ret_size);
 }
 
-/* Without the demo's class: the first session line of a timetable moves
- * to the next day of the week, at the same times. */
-static char *move_any_class(const char *text, size_t size, size_t *ret_size) {
+/* When no approved roster gives a move: the first session line of a
+ * timetable moves to the next day of the week, at the same times. */
+static bool move_any_class(const document *timetable, class_move *ret) {
         static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
         for (int d = 0; d < 7; d++) {
                 char from[32], to[32];
                 snprintf(from, sizeof from, "{day: %s, start:", days[d]);
                 snprintf(to, sizeof to, "{day: %s, start:", days[(d + 1) % 7]);
-                char *moved = replace_first(text, size, from, to, ret_size);
+                char *moved = replace_first(timetable->text, timetable->size, from, to,
+                                            &ret->moved_size);
                 if (moved) {
-                        arg.move_from = strdup(from);
-                        arg.move_to = strdup(to);
-                        return moved;
+                        ret->timetable = timetable;
+                        ret->moved = moved;
+                        snprintf(ret->what, sizeof ret->what, "the first %s... to %s in %s", from,
+                                 days[(d + 1) % 7], timetable->name);
+                        return true;
                 }
         }
-        return NULL;
+        return false;
 }
+
+static int minutes_of(const char *hhmm) {
+        int h = 0, m = 0;
+
+        return sscanf(hhmm, "%d:%d", &h, &m) == 2 ? h * 60 + m : -1;
+}
+
+/* In @timetable, the group that @candidate takes part in: moves the first
+ * session of that group onto @day @start-@end (at most three hours of
+ * it). False when the candidate is in no group of this timetable. */
+static bool move_group_of(const document *timetable, const char *candidate, const char *day,
+                          const char *start, const char *end, class_move *ret) {
+        const char *text = timetable->text;
+        size_t clen = strlen(candidate);
+
+        for (const char *p = strstr(text, "participants: ["); p; p = strstr(p + 1, "participants: [")) {
+                const char *eol = strchr(p, '\n'), *hit = NULL;
+                if (!eol)
+                        eol = text + timetable->size;
+                for (const char *q = p + 15; q < eol; q++)
+                        if (strncmp(q, candidate, clen) == 0 && (q[-1] == '[' || q[-1] == ' ') &&
+                            (q[clen] == ',' || q[clen] == ']')) {
+                                hit = q;
+                                break;
+                        }
+                if (!hit)
+                        continue;
+                /* The group's block starts at the last "- id:" before its
+                 * participants; its sessions lie between the two. */
+                const char *group = NULL;
+                for (const char *g = strstr(text, "- id: "); g && g < p; g = strstr(g + 1, "- id: "))
+                        group = g;
+                if (!group)
+                        continue;
+                const char *session = strstr(group, "{day: ");
+                if (!session || session > p)
+                        continue;
+                const char *close = strchr(session, '}');
+                if (!close || close > p)
+                        continue;
+                int s = minutes_of(start), e = minutes_of(end);
+                if (s < 0 || e < 0)
+                        continue;
+                if (e <= s || e - s > 180)
+                        e = s + 180 < 24 * 60 ? s + 180 : 24 * 60 - 1;
+                rd_buf b = {};
+                rd_buf_append(&b, text, (size_t) (session - text));
+                rd_buf_printf(&b, "{day: %s, start: \"%02d:%02d\", end: \"%02d:%02d\"}", day, s / 60,
+                              s % 60, e / 60, e % 60);
+                rd_buf_append(&b, close + 1, timetable->size - (size_t) (close + 1 - text));
+                ret->timetable = timetable;
+                ret->moved = rd_buf_steal(&b, &ret->moved_size);
+                const char *gid = group + 6;
+                snprintf(ret->what, sizeof ret->what,
+                         "group %.*s: %.*s -> {day: %s, start: \"%02d:%02d\", end: \"%02d:%02d\"} "
+                         "(on %s's work) in %s",
+                         (int) strcspn(gid, "\n"), gid, (int) (close + 1 - session), session, day,
+                         s / 60, s % 60, e / 60, e % 60, candidate, timetable->name);
+                return true;
+        }
+        return false;
+}
+
+/* A move that breaks an approved roster: the @skip'th assignment line of
+ * @rosters (the approved employers' full views), counted from the end,
+ * whose candidate takes a class gets that class put onto its work. From
+ * the end: the last employer's roster is the one a re-plan in the order
+ * of the rosters would reach last. */
+static bool move_onto_work(const char *rosters, size_t skip, class_move *ret) {
+        static const char marker[] = "- {day: ";
+
+        if (!rosters)
+                return false;
+        for (const char *line = strrchr(rosters, '\0'); line > rosters;) {
+                /* The previous line that holds an assignment. */
+                const char *at = NULL;
+                for (const char *p = line; p > rosters && !at;) {
+                        p--;
+                        if (*p == '-' && strncmp(p, marker, sizeof(marker) - 1) == 0)
+                                at = p;
+                }
+                if (!at)
+                        break;
+                line = at;
+                char day[8], start[8], end[8], candidate[64];
+                if (sscanf(line, "- {day: %7[a-z], start: \"%7[0-9:]\", end: \"%7[0-9:]\", candidate: %63[^,}]",
+                           day, start, end, candidate) != 4)
+                        continue;
+                for (size_t i = 0; i < input.n_docs; i++) {
+                        if (strcmp(input.docs[i].kind, "timetable") != 0)
+                                continue;
+                        class_move m = {};
+                        if (!move_group_of(&input.docs[i], candidate, day, start, end, &m))
+                                continue;
+                        if (skip-- == 0) {
+                                /* The roster's own "employer:" line comes
+                                 * before its assignments. */
+                                const char *e = NULL;
+                                for (const char *p = strstr(rosters, "\nemployer: "); p && p < line;
+                                     p = strstr(p + 1, "\nemployer: "))
+                                        e = p + 11;
+                                if (e)
+                                        snprintf(m.employer, sizeof m.employer, "%.*s",
+                                                 (int) strcspn(e, " \n"), e);
+                                *ret = m;
+                                return true;
+                        }
+                        free(m.moved);
+                        break;
+                }
+        }
+        return false;
+}
+
+static void set_time_limit(void);
 
 static void load_input(void) {
         DIR *dir = opendir(arg.data);
@@ -262,6 +415,8 @@ static void load_input(void) {
         }
         if (!input.config)
                 die("%s holds no kind: config document; name one with --config", arg.data);
+        if (arg.time_limit >= 0)
+                set_time_limit();
         /* Candidates first, then timetables, then shift needs: the order in
          * which the parties of the demo submit. */
         qsort(input.docs, input.n_docs, sizeof(*input.docs), by_name);
@@ -274,18 +429,17 @@ static void load_input(void) {
                         if (d->employer)
                                 input.shift_needs[input.n_shift_needs++] = d;
                 }
-                if (strcmp(d->kind, "timetable") == 0 && !input.moved)
+                /* The demo's move on the demo's data (or as asked); on
+                 * other data a move is chosen from the approved rosters. */
+                if (strcmp(d->kind, "timetable") == 0 && !input.moved &&
+                    (arg.move_given || strcmp(arg.data, ROSTERD_EXAMPLES_DIR) == 0))
                         input.moved = replace_first(d->text, d->size, arg.move_from, arg.move_to,
                                                     &input.moved_size);
                 if (strcmp(d->kind, "timetable") == 0 && !input.timetable && input.moved)
                         input.timetable = d;
         }
-        for (size_t i = 0; i < input.n_docs && !input.moved; i++)
-                if (strcmp(input.docs[i].kind, "timetable") == 0) {
-                        input.moved = move_any_class(input.docs[i].text, input.docs[i].size,
-                                                     &input.moved_size);
-                        input.timetable = &input.docs[i];
-                }
+        if (arg.move_given && !input.moved)
+                die("no timetable in %s holds %s", arg.data, arg.move_from);
         if (input.n_shift_needs == 0)
                 die("%s holds no shift-needs documents", arg.data);
         input.employers = calloc(input.n_shift_needs, sizeof(*input.employers));
@@ -298,6 +452,45 @@ static void load_input(void) {
         }
         if (arg.employers > 0 && (size_t) arg.employers < input.n_employers)
                 input.n_employers = (size_t) arg.employers;
+}
+
+/* --time-limit: the value of solver.time_limit in the configuration
+ * replaced (flow or block form), or a solver line added when there is
+ * none. */
+static void set_time_limit(void) {
+        char *text = input.config, value[32];
+        const char *solver = NULL;
+
+        snprintf(value, sizeof value, "%gs", arg.time_limit);
+        for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+                if (strncmp(line, "solver:", 7) == 0) {
+                        solver = line;
+                        break;
+                }
+        rd_buf b = {};
+        if (!solver) {
+                rd_buf_append(&b, text, input.config_size);
+                rd_buf_printf(&b, "\nsolver: {time_limit: %s}\n", value);
+        } else {
+                /* The key within the solver entry: on its line, or on the
+                 * indented lines after it. */
+                const char *end = solver + strcspn(solver, "\n");
+                while (*end == '\n' && (end[1] == ' ' || end[1] == '\t'))
+                        end += 1 + strcspn(end + 1, "\n");
+                const char *key = strstr(solver, "time_limit:");
+                if (!key || key > end)
+                        die("--time-limit: the configuration's solver entry has no time_limit to replace");
+                {
+                        const char *v = key + 11;
+                        v += strspn(v, " ");
+                        size_t n = strcspn(v, ",}\n #");
+                        rd_buf_append(&b, text, (size_t) (v - text));
+                        rd_buf_puts(&b, value);
+                        rd_buf_append(&b, v + n, input.config_size - (size_t) (v + n - text));
+                }
+        }
+        free(input.config);
+        input.config = rd_buf_steal(&b, &input.config_size);
 }
 
 static int kind_rank(const char *kind) {
@@ -627,7 +820,8 @@ static void bench_submit(const daemon_run *d, int clients, submit_result *ret) {
 
 typedef struct proposer {
         const daemon_run *d;
-        const char *employer;
+        const char *week;
+        const char *employer;   /* NULL: the whole week */
         atomic_int *running;
         bool ok;
         char error[64];
@@ -640,7 +834,8 @@ static void *propose_one(void *userdata) {
         rd_message m = {};
         double t0 = now_ms();
 
-        snprintf(lines, sizeof lines, "op: propose\nweek: %s\nemployer: %s\n", arg.week, p->employer);
+        snprintf(lines, sizeof lines, "op: propose\nweek: %s\n%s%s%s", p->week,
+                 p->employer ? "employer: " : "", p->employer ? p->employer : "", p->employer ? "\n" : "");
         int r = call(p->d, lines, 3600, &m);
         p->seconds = (now_ms() - t0) / 1e3;
         p->ok = r == 0 && reply_ok(&m);
@@ -651,51 +846,131 @@ static void *propose_one(void *userdata) {
         return NULL;
 }
 
+/* A task's scheduler counters (/proc/.../schedstat): time on a CPU, time
+ * runnable but waiting for one, and how many times it got one. */
+typedef struct sched_use {
+        double run_ms, wait_ms;
+        long slices;
+} sched_use;
+
+static sched_use sched_read(pid_t pid) {
+        char path[64];
+        unsigned long long run = 0, wait = 0, slices = 0;
+        sched_use u = {};
+
+        snprintf(path, sizeof path, "/proc/%d/schedstat", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (f && fscanf(f, "%llu %llu %llu", &run, &wait, &slices) == 3)
+                u = (sched_use) { (double) run / 1e6, (double) wait / 1e6, (long) slices };
+        if (f)
+                fclose(f);
+        return u;
+}
+
+static sched_use sched_since(pid_t pid, sched_use before) {
+        sched_use now = sched_read(pid);
+
+        return (sched_use) { now.run_ms - before.run_ms, now.wait_ms - before.wait_ms,
+                             now.slices - before.slices };
+}
+
 typedef struct status_result {
+        samples quiet;          /* before the proposals: no worker ran */
         samples busy;           /* answered while a worker ran */
+        samples two;            /* while two or more ran */
         samples idle;
         double solve_seconds;   /* all proposals */
         int proposed, failed;
         long max_running;
+        sched_use quiet_daemon, busy_daemon;    /* the event loop's scheduling */
 } status_result;
 
-static void bench_status(const daemon_run *d, status_result *ret) {
-        size_t n = input.n_employers;
+/* Waits until @from + --status-interval: a client that asks without a
+ * pause would itself take a core from the workers it measures beside. */
+static void pace(double from) {
+        double left = from + arg.status_interval - now_ms();
+
+        if (left > 0)
+                usleep((useconds_t) (left * 1e3));
+}
+
+/* One status request; its latency, and how many solves ran. */
+static double status_once(const daemon_run *d, long *ret_running) {
+        rd_message m = {};
+        double s0 = now_ms();
+        int r = call(d, "op: status\n", 60, &m);
+        double s1 = now_ms();
+
+        if (r < 0 || !reply_ok(&m))
+                die("status failed: %s", r < 0 ? strerror(-r) : reply_error(&m));
+        *ret_running = (long) rd_node_seq_len(rd_node_get(rd_node_get(m.header, "solver"), "running"));
+        rd_message_done(&m);
+        return s1 - s0;
+}
+
+static void bench_status(const daemon_run *d, int run, status_result *ret) {
+        size_t n = arg.n_status_weeks > 0 ? (size_t) arg.n_status_weeks : input.n_employers;
         pthread_t *threads = calloc(n, sizeof(*threads));
         proposer *p = calloc(n, sizeof(*p));
         atomic_int running = (int) n;
+        FILE *trace = NULL;
 
         if (!threads || !p)
                 die("out of memory");
+        if (arg.trace) {
+                trace = fopen(arg.trace, run == 0 ? "we" : "ae");
+                if (!trace)
+                        die("%s: %s", arg.trace, strerror(errno));
+                if (run == 0)
+                        fputs("run\tat_ms\tlatency_ms\trunning\n", trace);
+        }
+        /* The same loop for five seconds before any solve: what the
+         * machine gives without the workers, for comparison. */
+        sched_use u0 = sched_read(d->pid);
+        for (double end = now_ms() + 5000; now_ms() < end;) {
+                long running_now;
+                double s0 = now_ms();
+                samples_add(&ret->quiet, status_once(d, &running_now));
+                pace(s0);
+        }
+        ret->quiet_daemon = sched_since(d->pid, u0);
+        u0 = sched_read(d->pid);
         double t0 = now_ms();
         for (size_t i = 0; i < n; i++) {
-                p[i] = (proposer) { .d = d, .employer = input.employers[i], .running = &running };
+                p[i] = (proposer) { .d = d, .week = arg.week, .running = &running };
+                if (arg.n_status_weeks > 0)
+                        p[i].week = arg.status_weeks[i];
+                else
+                        p[i].employer = input.employers[i];
                 if (pthread_create(&threads[i], NULL, propose_one, &p[i]) != 0)
                         die("pthread_create: %s", strerror(errno));
         }
         while (atomic_load(&running) > 0) {
-                rd_message m = {};
+                long running_now;
                 double s0 = now_ms();
-                int r = call(d, "op: status\n", 60, &m);
-                double s1 = now_ms();
-                if (r < 0 || !reply_ok(&m))
-                        die("status failed: %s", r < 0 ? strerror(-r) : reply_error(&m));
-                long running_now = (long) rd_node_seq_len(
-                        rd_node_get(rd_node_get(m.header, "solver"), "running"));
+                double latency = status_once(d, &running_now);
                 if (running_now > ret->max_running)
                         ret->max_running = running_now;
-                samples_add(running_now > 0 ? &ret->busy : &ret->idle, s1 - s0);
-                rd_message_done(&m);
+                samples_add(running_now > 0 ? &ret->busy : &ret->idle, latency);
+                if (running_now >= 2)
+                        samples_add(&ret->two, latency);
+                if (trace)
+                        fprintf(trace, "%d\t%.3f\t%.3f\t%ld\n", run + 1, s0 - t0, latency, running_now);
+                pace(s0);
         }
+        ret->busy_daemon = sched_since(d->pid, u0);
         ret->solve_seconds = (now_ms() - t0) / 1e3;
+        if (trace)
+                fclose(trace);
         for (size_t i = 0; i < n; i++) {
                 pthread_join(threads[i], NULL);
                 if (p[i].ok)
                         ret->proposed++;
                 else {
                         ret->failed++;
-                        fprintf(stderr, "# propose %s: %s after %.1f s\n", p[i].employer,
-                                p[i].error, p[i].seconds);
+                        fprintf(stderr, "# propose %s %s: %s after %.1f s\n", p[i].week,
+                                p[i].employer ? p[i].employer : "(every employer)", p[i].error,
+                                p[i].seconds);
                 }
         }
         free(p);
@@ -711,6 +986,9 @@ typedef struct replan_result {
         int events;
         int changes;            /* in the first event */
         char employer[64];      /* of the first event */
+        char move[256];         /* which class moved */
+        char broken[64];        /* the employer whose roster the move breaks */
+        double broken_ms;       /* ack -> its re-plan event; NAN when none came */
         long solves;
 } replan_result;
 
@@ -743,14 +1021,37 @@ static bool replan_settled(const daemon_run *d, long before, double ack, long *r
         return settled;
 }
 
+/* Submits the timetable with the class moved; the time of the
+ * acknowledgement, or NAN when the daemon refused it. */
+static double submit_move(const daemon_run *d, const class_move *move) {
+        rd_message m = {};
+        size_t size;
+        char *request = submit_request(move->timetable->name, move->moved, move->moved_size, &size);
+        int r = call_raw(d, request, size, 60, &m);
+        double ack = now_ms();
+
+        free(request);
+        if (r < 0)
+                die("submitting the moved timetable failed: %s", strerror(-r));
+        if (!reply_ok(&m)) {
+                const char *msg = rd_node_get_text(rd_node_get(m.header, "error"), "message");
+                fprintf(stderr, "# the daemon refused %s: %s: %s\n", move->what, reply_error(&m),
+                        msg ? msg : "");
+                ack = NAN;
+        }
+        rd_message_done(&m);
+        return ack;
+}
+
 static void bench_replan(const daemon_run *d, replan_result *ret) {
         rd_buf in = {}, req = {};
         rd_message m = {};
+        class_move move = {};
         long before = -1;
+        double ack = NAN;
 
-        *ret = (replan_result) { .first_ms = NAN, .last_ms = NAN, .settled_ms = NAN };
-        if (!input.moved)
-                return;
+        *ret = (replan_result) { .first_ms = NAN, .last_ms = NAN, .settled_ms = NAN,
+                                 .broken_ms = NAN };
         if (call(d, "op: status\n", 60, &m) < 0 || !reply_ok(&m))
                 die("status failed");
         before = solver_field(&m, "solved") + solver_field(&m, "failed");
@@ -766,14 +1067,36 @@ static void bench_replan(const daemon_run *d, replan_result *ret) {
         rd_message_done(&m);
         rd_buf_done(&req);
 
-        size_t size;
-        char *request = submit_request(input.timetable->name, input.moved, input.moved_size, &size);
-        int r = call_raw(d, request, size, 60, &m);
-        double ack = now_ms();
-        free(request);
-        if (r < 0 || !reply_ok(&m))
-                die("submitting the moved timetable failed: %s", r < 0 ? strerror(-r) : reply_error(&m));
-        rd_message_done(&m);
+        /* The demo's move, or one onto the work of an approved roster (a
+         * move the daemon refuses, say a session that now overlaps another
+         * of its group, gives way to the next candidate's). */
+        if (input.moved) {
+                move = (class_move) { .timetable = input.timetable, .moved = strdup(input.moved),
+                                      .moved_size = input.moved_size };
+                snprintf(move.what, sizeof move.what, "%s -> %s in %s", arg.move_from, arg.move_to,
+                         input.timetable->name);
+                ack = submit_move(d, &move);
+        } else
+                for (size_t skip = 0; isnan(ack) && skip < 50; skip++) {
+                        free(move.moved);
+                        move = (class_move) {};
+                        if (!move_onto_work(rd_buf_data(&approved_rosters), skip, &move))
+                                break;
+                        ack = submit_move(d, &move);
+                }
+        for (size_t i = 0; isnan(ack) && i < input.n_docs; i++)
+                if (strcmp(input.docs[i].kind, "timetable") == 0) {
+                        free(move.moved);
+                        move = (class_move) {};
+                        if (move_any_class(&input.docs[i], &move))
+                                ack = submit_move(d, &move);
+                }
+        if (isnan(ack))
+                die("no class move was accepted");
+        fprintf(stderr, "# moved %s\n", move.what);
+        snprintf(ret->move, sizeof ret->move, "%s", move.what);
+        snprintf(ret->broken, sizeof ret->broken, "%s", move.employer);
+        free(move.moved);
 
         /* Events until every re-plan the move caused has run: nothing runs
          * or waits, and the coalescing delay (500 ms) is past. */
@@ -790,8 +1113,12 @@ static void bench_replan(const daemon_run *d, replan_result *ret) {
                                         bool replan = false;
                                         rd_node_bool(rd_node_get(m.header, "replan"), &replan);
                                         if (replan) {
+                                                const char *who = rd_node_get_text(m.header, "employer");
                                                 ret->events++;
                                                 ret->last_ms = now_ms() - ack;
+                                                if (isnan(ret->broken_ms) && who &&
+                                                    strcmp(who, ret->broken) == 0)
+                                                        ret->broken_ms = ret->last_ms;
                                         }
                                         rd_message_done(&m);
                                 }
@@ -806,6 +1133,9 @@ static void bench_replan(const daemon_run *d, replan_result *ret) {
                 bool replan = false;
                 rd_node_bool(rd_node_get(m.header, "replan"), &replan);
                 if (replan) {
+                        const char *who = rd_node_get_text(m.header, "employer");
+                        if (isnan(ret->broken_ms) && who && strcmp(who, ret->broken) == 0)
+                                ret->broken_ms = at;
                         if (ret->events == 0) {
                                 ret->first_ms = at;
                                 ret->changes = (int) rd_node_seq_len(rd_node_get(m.header, "changes"));
@@ -853,14 +1183,17 @@ static bool wait_idle(const daemon_run *d) {
         return false;
 }
 
-static void approve(const daemon_run *d, const char *employer, run_result *ret) {
+static void approve(const daemon_run *d, const char *employer, const char *text, size_t size,
+                    run_result *ret) {
         char lines[256];
         rd_message a = {};
 
         snprintf(lines, sizeof lines, "op: approve\nweek: %s\nemployer: %s\n", arg.week, employer);
-        if (call(d, lines, 60, &a) == 0 && reply_ok(&a))
+        if (call(d, lines, 60, &a) == 0 && reply_ok(&a)) {
                 ret->approved++;
-        else
+                rd_buf_append(&approved_rosters, text, size);
+                rd_buf_puts(&approved_rosters, "\n");
+        } else
                 fprintf(stderr, "# approve %s: %s\n", employer, a.header ? reply_error(&a) : "no reply");
         rd_message_done(&a);
 }
@@ -883,7 +1216,7 @@ static void approve_week(const daemon_run *d, run_result *ret) {
                                  input.employers[i]);
                         int r = call(d, lines, 3600, &m);
                         if (r == 0 && reply_ok(&m))
-                                approve(d, input.employers[i], ret);
+                                approve(d, input.employers[i], m.body, m.body ? m.body_size : 0, ret);
                         else
                                 fprintf(stderr, "# propose %s: %s\n", input.employers[i],
                                         r < 0 ? strerror(-r) : reply_error(&m));
@@ -898,10 +1231,17 @@ static void approve_week(const daemon_run *d, run_result *ret) {
                         die("propose --week %s failed: %s", arg.week,
                             r < 0 ? strerror(-r) : reply_error(&m));
                 const rd_node *rosters = rd_node_get(m.header, "rosters");
+                size_t offset = 0;
                 for (size_t i = 0; i < rd_node_seq_len(rosters); i++) {
                         const char *employer = rd_node_get_text(rosters->items[i], "employer");
+                        long size = 0;
+                        /* The body holds each roster's full view, in order. */
+                        if (!rd_node_long(rd_node_get(rosters->items[i], "size"), &size) || size < 0 ||
+                            !m.body || offset + (size_t) size > m.body_size)
+                                size = 0;
                         if (employer)
-                                approve(d, employer, ret);
+                                approve(d, employer, size ? m.body + offset : "", (size_t) size, ret);
+                        offset += (size_t) size;
                 }
                 rd_message_done(&m);
         }
@@ -931,20 +1271,27 @@ static void one_run(int run, run_result *ret) {
                         rd_message_done(&m);
                 }
 
-        for (int c = 0; c < arg.n_clients; c++) {
+        for (int c = 0; c < arg.n_clients && (arg.phases & PHASE_SUBMIT); c++) {
                 fprintf(stderr, "# run %d: %d clients x %d submissions\n", run + 1, arg.clients[c],
                         arg.submits);
                 bench_submit(&d, arg.clients[c], &ret->submit[c]);
         }
-        fprintf(stderr, "# run %d: %zu proposals at once, status in a loop\n", run + 1,
-                input.n_employers);
-        bench_status(&d, &ret->status);
-        fprintf(stderr, "# run %d: %s, then approved\n", run + 1,
-                arg.employers > 0 ? "the first employers proposed one by one" : "the whole week proposed together");
-        approve_week(&d, ret);
-        fprintf(stderr, "# run %d: %d approved; moving %s -> %s in %s\n", run + 1, ret->approved,
-                arg.move_from, arg.move_to, input.timetable ? input.timetable->name : "-");
-        bench_replan(&d, &ret->replan);
+        if (arg.phases & PHASE_STATUS) {
+                fprintf(stderr, "# run %d: %zu proposals at once, status in a loop\n", run + 1,
+                        arg.n_status_weeks > 0 ? (size_t) arg.n_status_weeks : input.n_employers);
+                bench_status(&d, run, &ret->status);
+        }
+        ret->replan = (replan_result) { .first_ms = NAN, .last_ms = NAN, .settled_ms = NAN,
+                                        .broken_ms = NAN };
+        if (arg.phases & PHASE_REPLAN) {
+                fprintf(stderr, "# run %d: %s, then approved\n", run + 1,
+                        arg.employers > 0 ? "the first employers proposed one by one"
+                                          : "the whole week proposed together");
+                rd_buf_done(&approved_rosters);
+                approve_week(&d, ret);
+                fprintf(stderr, "# run %d: %d approved; moving a class\n", run + 1, ret->approved);
+                bench_replan(&d, &ret->replan);
+        }
 
         ret->hwm_kb = proc_status_kb(d.pid, "VmHWM");
         ret->rss_kb = proc_status_kb(d.pid, "VmRSS");
@@ -1013,10 +1360,12 @@ static void report(run_result *runs, int n) {
                 free(all.v);
         }
 
-        samples busy = {}, idle = {};
+        samples busy = {}, idle = {}, quiet = {}, two = {};
         for (int r = 0; r < n; r++) {
                 samples_append(&busy, &runs[r].status.busy);
+                samples_append(&two, &runs[r].status.two);
                 samples_append(&idle, &runs[r].status.idle);
+                samples_append(&quiet, &runs[r].status.quiet);
         }
         printf("\n| status | answers | p50 ms | p99 ms | max ms | p99 ms per run | target |\n");
         printf("|---|---|---|---|---|---|---|\n");
@@ -1027,7 +1376,23 @@ static void report(run_result *runs, int n) {
         printf(" ");
         for (int r = 0; r < n; r++)
                 printf("%s%.2f", r ? " / " : "", percentile(&runs[r].status.busy, 99));
+        printf(" | |\n");
+        printf("| while two or more solve | %zu |", two.n);
+        print_ms(percentile(&two, 50));
+        print_ms(percentile(&two, 99));
+        print_ms(percentile(&two, 100));
+        printf(" ");
+        for (int r = 0; r < n; r++)
+                printf("%s%.2f", r ? " / " : "", percentile(&runs[r].status.two, 99));
         printf(" | p99 ≤ 5 ms (two region-scale solves) |\n");
+        printf("| before the solves (5 s) | %zu |", quiet.n);
+        print_ms(percentile(&quiet, 50));
+        print_ms(percentile(&quiet, 99));
+        print_ms(percentile(&quiet, 100));
+        printf(" ");
+        for (int r = 0; r < n; r++)
+                printf("%s%.2f", r ? " / " : "", percentile(&runs[r].status.quiet, 99));
+        printf(" | |\n");
         printf("| idle (queue drained) | %zu |", idle.n);
         print_ms(percentile(&idle, 50));
         print_ms(percentile(&idle, 99));
@@ -1035,6 +1400,18 @@ static void report(run_result *runs, int n) {
         printf(" | |\n");
         free(busy.v);
         free(idle.v);
+        free(quiet.v);
+        free(two.v);
+        printf("\nThe daemon's event loop (/proc/PID/schedstat) per status answer, before the"
+               " solves / while solving: ");
+        for (int r = 0; r < n; r++) {
+                const status_result *st = &runs[r].status;
+                double qn = st->quiet.n ? (double) st->quiet.n : 1, bn = st->busy.n + st->idle.n ? (double) (st->busy.n + st->idle.n) : 1;
+                printf("%srun %d: on a CPU %.0f / %.0f µs, waiting for one %.0f / %.0f µs", r ? "; " : "",
+                       r + 1, st->quiet_daemon.run_ms * 1e3 / qn, st->busy_daemon.run_ms * 1e3 / bn,
+                       st->quiet_daemon.wait_ms * 1e3 / qn, st->busy_daemon.wait_ms * 1e3 / bn);
+        }
+        printf(".\n");
 
         printf("\nProposals: ");
         for (int r = 0; r < n; r++)
@@ -1060,6 +1437,14 @@ static void report(run_result *runs, int n) {
                                runs[r].replan.employer, runs[r].replan.changes);
                 else
                         printf("%snone published", r ? " / " : "");
+        printf(" | ≤ 2 s (eindhoven scale) |\n| ack → re-plan of the roster the move broke, ms |");
+        for (int r = 0; r < n; r++)
+                per[r] = runs[r].replan.broken_ms;
+        print_ms(median(per, n));
+        printf(" ");
+        for (int r = 0; r < n; r++)
+                printf("%s%.0f (%s)", r ? " / " : "", per[r],
+                       runs[r].replan.broken[0] ? runs[r].replan.broken : "demo move");
         printf(" | ≤ 2 s (eindhoven scale) |\n| ack → last re-plan received, ms |");
         for (int r = 0; r < n; r++)
                 per[r] = runs[r].replan.last_ms;
@@ -1116,6 +1501,37 @@ static void parse_clients(const char *text) {
                 die("--clients: expected a list such as 1,8,64");
 }
 
+static void parse_status_weeks(const char *text) {
+        char *copy = strdup(text), *save = NULL;
+
+        arg.n_status_weeks = 0;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (arg.n_status_weeks == MAX_CLIENT_SETS)
+                        die("--status-weeks: at most %d weeks", MAX_CLIENT_SETS);
+                arg.status_weeks[arg.n_status_weeks++] = strdup(t);
+        }
+        free(copy);
+}
+
+static void parse_phases(const char *text) {
+        char *copy = strdup(text), *save = NULL;
+
+        arg.phases = 0;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (strcmp(t, "submit") == 0)
+                        arg.phases |= PHASE_SUBMIT;
+                else if (strcmp(t, "status") == 0)
+                        arg.phases |= PHASE_STATUS;
+                else if (strcmp(t, "replan") == 0)
+                        arg.phases |= PHASE_REPLAN;
+                else
+                        die("--phases: expected submit, status and/or replan, got \"%s\"", t);
+        }
+        free(copy);
+        if (arg.phases == 0)
+                die("--phases: expected a list such as status,replan");
+}
+
 static void usage(FILE *out) {
         fputs("usage: rosterd-daemon-bench [options]\n"
               "  --rosterd PATH      rosterd to start (default: ../daemon/rosterd next to this program)\n"
@@ -1127,7 +1543,14 @@ static void usage(FILE *out) {
               "  --clients LIST      concurrent submitters (default 1,8,64,256)\n"
               "  --employers N       propose and approve only the first N employers (default: all)\n"
               "  --move-from TEXT    the session line to move in a timetable\n"
-              "  --move-to TEXT      what it becomes\n"
+              "  --move-to TEXT      what it becomes (default: the demo's class, or a class\n"
+              "                      moved onto the work of an approved roster)\n"
+              "  --time-limit S      solver.time_limit for the daemon (default: the config's)\n"
+              "  --phases LIST       which of submit,status,replan to measure (default: all)\n"
+              "  --trace FILE        every status answer of the status phase, as TSV\n"
+              "  --status-interval MS  time between two status requests (default 5; 0: none)\n"
+              "  --status-weeks LIST status phase: propose these whole weeks at once (such as\n"
+              "                      2026-W49,2026-W50) instead of one proposal per employer\n"
               "  --keep              keep the temporary folders\n",
               out);
 }
@@ -1144,6 +1567,11 @@ int main(int argc, char **argv) {
                 { "employers", required_argument, NULL, 'e' },
                 { "move-from", required_argument, NULL, 'f' },
                 { "move-to", required_argument, NULL, 't' },
+                { "time-limit", required_argument, NULL, 'T' },
+                { "phases", required_argument, NULL, 'P' },
+                { "trace", required_argument, NULL, 'R' },
+                { "status-weeks", required_argument, NULL, 'W' },
+                { "status-interval", required_argument, NULL, 'I' },
                 { "keep", no_argument, NULL, 'k' },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -1161,8 +1589,13 @@ int main(int argc, char **argv) {
                 case 's': arg.submits = atoi(optarg); break;
                 case 'C': parse_clients(optarg); break;
                 case 'e': arg.employers = atoi(optarg); break;
-                case 'f': arg.move_from = optarg; break;
-                case 't': arg.move_to = optarg; break;
+                case 'f': arg.move_from = optarg; arg.move_given = true; break;
+                case 't': arg.move_to = optarg; arg.move_given = true; break;
+                case 'T': arg.time_limit = strtod(optarg, NULL); break;
+                case 'P': parse_phases(optarg); break;
+                case 'R': arg.trace = optarg; break;
+                case 'W': parse_status_weeks(optarg); break;
+                case 'I': arg.status_interval = strtod(optarg, NULL); break;
                 case 'k': arg.keep = true; break;
                 case 'h': usage(stdout); return 0;
                 default: usage(stderr); return 2;

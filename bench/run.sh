@@ -25,6 +25,11 @@
 #   DAEMON=1                          0 skips the daemon benchmark (rosterd-daemon-bench)
 #   DAEMON_RUNS=3                     fresh daemons it measures, one after the other
 #   DAEMON_ARGS=                      more options for it (--submits, --clients, --data ...)
+#   DAEMON_SCALES=                    also measure the daemon on generated weeks (seed 1):
+#                                     "region" status while two whole weeks (W, W+1) are
+#                                     solved; "eindhoven" re-plan after one class moved,
+#                                     with every employer's roster approved
+#   DAEMON_TIME_LIMIT=30              solver.time_limit of the daemon on generated weeks
 #
 # SCALES= (empty) runs the daemon benchmark alone:
 #   SCALES= bench/run.sh build
@@ -224,4 +229,21 @@ if [ "$daemon" = 1 ]; then
         # shellcheck disable=SC2086 # DAEMON_ARGS is a list of options
         "$daemon_bench" --rosterd "$rosterd" --runs "$daemon_runs" ${DAEMON_ARGS:-} |
                 tee "$out/daemon.md"
+        # The week after $week, for the second whole-week solve.
+        # (January 4th lies in week 1; seven days after a day of week N is
+        # in the next week, whether the year has 52 weeks or 53.)
+        next_week="$(date -d "${week%-W*}-01-04 +$((10#${week#*-W} * 7)) days" +%G-W%V)"
+        for scale in ${DAEMON_SCALES:-}; do
+                dir="$out/daemon-$scale"
+                rm -rf "$dir"
+                "$gen" --scale "$scale" --seed 1 --week "$week" --out "$dir"
+                args=(--data "$dir" --week "$week" --runs "$daemon_runs"
+                      --time-limit "${DAEMON_TIME_LIMIT:-30}")
+                case "$scale" in
+                region) args+=(--phases status --status-weeks "$week,$next_week") ;;
+                *) args+=(--phases replan) ;;
+                esac
+                echo "# $daemon_bench ${args[*]}" >&2
+                "$daemon_bench" --rosterd "$rosterd" "${args[@]}" | tee "$out/daemon-$scale.md"
+        done
 fi
