@@ -1,19 +1,15 @@
 /* daemon/daemon-commit.c -- submitted documents to disk, in batches.
  *
- * The loop gives each document its revision and file name and hands it
- * on; two helper threads then work as a pipeline:
- *   the writer creates each document's temporary file (off the loop: a
- *     new inode can take a millisecond on a file system with many
- *     recently deleted files);
- *   the syncer takes everything written so far as one batch: one syncfs
- *     (their content is on disk), a rename each, one syncfs (their names
- *     are on disk), and passes the batch back to the loop.
+ * The loop gives each document its revision and file name; a helper
+ * thread then commits all that came meanwhile as one batch: a temporary
+ * file each, one syncfs for their content, a rename each, one syncfs for
+ * their names.
  * Only then are the documents taken into the corpus and acknowledged, in
- * revision order. Two syncs per batch instead of one fsync per document,
- * and writing the next batch while one syncs, are what let hundreds of
- * submitters be acknowledged within tens of milliseconds
- * (docs/performance.md). The loop never waits for the disk on a
- * submission; the helpers touch nothing but the files of their documents. */
+ * revision order. Two syncs per batch instead of one fsync per document
+ * is what lets hundreds of submitters be acknowledged within tens of
+ * milliseconds (docs/performance.md). The loop never waits for the disk
+ * on a submission, and gathers the next batch while one is on its way.
+ * The helper touches nothing but the files of its batch. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -24,54 +20,23 @@
 
 #include "daemon-server.h"
 
-/* Documents in revision order, linked through rd_pending.next. */
-typedef struct queue {
-        rd_pending *head, *tail;
-} queue;
-
-static void queue_push(queue *q, rd_pending *p) {
-        p->next = NULL;
-        if (q->tail)
-                q->tail->next = p;
-        else
-                q->head = p;
-        q->tail = p;
-}
-
-/* Appends all of @from to @to, leaving @from empty. */
-static void queue_move(queue *to, queue *from) {
-        if (!from->head)
-                return;
-        if (to->tail)
-                to->tail->next = from->head;
-        else
-                to->head = from->head;
-        to->tail = from->tail;
-        *from = (queue) {};
-}
-
-static queue queue_take(queue *q) {
-        queue t = *q;
-
-        *q = (queue) {};
-        return t;
-}
-
 struct rd_committer {
         rd_server *server;
-        pthread_t writer, syncer;
-        bool has_writer, has_syncer;
-
-        /* Under @lock: the loop puts into @incoming, the writer moves them
-         * to @written, the syncer moves those to @done with their error. */
+        pthread_t thread;
+        bool has_thread;
         pthread_mutex_t lock;
-        pthread_cond_t wake_writer, wake_syncer;
-        queue incoming, written, done;
-        int done_error;                 /* a failed sync of a batch in @done */
+        pthread_cond_t cond;
         bool stop;
 
-        /* Arrived since the loop last handed on: the loop's only. */
-        queue gathered;
+        /* The batch on its way, shared with the helper under @lock. */
+        rd_pending **batch;
+        size_t n_batch;
+        int batch_error;
+        bool in_flight, taken;
+
+        /* Staged since, for the next batch: the loop's only. */
+        rd_pending **waiting;
+        size_t n_waiting;
 
         int efd;
         sd_event_source *efd_source;
@@ -91,37 +56,20 @@ static void pending_free(rd_pending *p) {
         free(p);
 }
 
-static void *writer(void *userdata) {
-        rd_committer *c = userdata;
-        const rd_store *store = &c->server->store;
+/* Commits @batch; each document's own failure goes to its ->error, a
+ * failure of the whole batch is returned. Creating the files is done
+ * here too, not in the loop: a new inode can take a millisecond on a
+ * file system with many recently deleted files. */
+static int commit_batch(const rd_store *store, rd_pending **batch, size_t n) {
+        int r;
 
-        pthread_mutex_lock(&c->lock);
-        for (;;) {
-                while (!c->stop && !c->incoming.head)
-                        pthread_cond_wait(&c->wake_writer, &c->lock);
-                if (c->stop)
-                        break;
-                queue q = queue_take(&c->incoming);
-                pthread_mutex_unlock(&c->lock);
+        for (size_t i = 0; i < n; i++)
+                batch[i]->error = rd_store_stage(store, RD_AREA_DOCUMENTS, batch[i]->file,
+                                                 batch[i]->text, batch[i]->size, &batch[i]->fd);
+        r = rd_store_sync_all(store);
+        for (size_t i = 0; i < n; i++) {
+                rd_pending *p = batch[i];
 
-                for (rd_pending *p = q.head; p; p = p->next)
-                        p->error = rd_store_stage(store, RD_AREA_DOCUMENTS, p->file, p->text, p->size,
-                                                  &p->fd);
-
-                pthread_mutex_lock(&c->lock);
-                queue_move(&c->written, &q);
-                pthread_cond_signal(&c->wake_syncer);
-        }
-        pthread_mutex_unlock(&c->lock);
-        return NULL;
-}
-
-/* Commits @q, written; each document's own failure goes to its ->error,
- * a failure of the whole batch is returned. */
-static int commit_batch(const rd_store *store, queue *q) {
-        int r = rd_store_sync_all(store);
-
-        for (rd_pending *p = q->head; p; p = p->next) {
                 if (p->error < 0)
                         continue;
                 if (r < 0)
@@ -135,51 +83,53 @@ static int commit_batch(const rd_store *store, queue *q) {
         return rd_store_sync_all(store);
 }
 
-static void *syncer(void *userdata) {
+static void *helper(void *userdata) {
         rd_committer *c = userdata;
         const rd_store *store = &c->server->store;
-        uint64_t one = 1;
 
         pthread_mutex_lock(&c->lock);
         for (;;) {
-                while (!c->stop && !c->written.head)
-                        pthread_cond_wait(&c->wake_syncer, &c->lock);
-                if (c->stop)
+                while (!c->stop && !(c->in_flight && !c->taken))
+                        pthread_cond_wait(&c->cond, &c->lock);
+                if (!(c->in_flight && !c->taken))
                         break;
-                queue q = queue_take(&c->written);
+                c->taken = true;
+                rd_pending **batch = c->batch;
+                size_t n = c->n_batch;
                 pthread_mutex_unlock(&c->lock);
 
-                int r = commit_batch(store, &q);
+                int r = commit_batch(store, batch, n);
+                uint64_t one = 1;
 
                 pthread_mutex_lock(&c->lock);
-                if (r < 0) {
-                        for (rd_pending *p = q.head; p; p = p->next)
-                                if (p->error == 0)
-                                        p->error = r;
-                        if (c->done_error == 0)
-                                c->done_error = r;
-                }
-                queue_move(&c->done, &q);
-                /* The loop takes @done when it reads this; should the
-                 * counter be full (it cannot, at 2^64 - 1), the next
-                 * batch's write wakes it. */
-                (void) !write(c->efd, &one, sizeof one);
+                c->batch_error = r;
+                /* The loop takes the batch when it reads this. */
+                if (write(c->efd, &one, sizeof one) < 0)
+                        c->batch_error = c->batch_error ? c->batch_error : -errno;
         }
         pthread_mutex_unlock(&c->lock);
         return NULL;
 }
 
-/* Hands what the loop gathered to the writer. */
-static void hand_on(rd_committer *c) {
+static void start_batch(rd_committer *c) {
         pthread_mutex_lock(&c->lock);
-        queue_move(&c->incoming, &c->gathered);
-        pthread_cond_signal(&c->wake_writer);
+        if (!c->in_flight && c->n_waiting > 0) {
+                free(c->batch);
+                c->batch = c->waiting;
+                c->n_batch = c->n_waiting;
+                c->batch_error = 0;
+                c->in_flight = true;
+                c->taken = false;
+                c->waiting = NULL;
+                c->n_waiting = 0;
+                pthread_cond_broadcast(&c->cond);
+        }
         pthread_mutex_unlock(&c->lock);
 }
 
 static int on_kick(sd_event_source *src, void *userdata) {
         (void) src;
-        hand_on(userdata);
+        start_batch(userdata);
         return 0;
 }
 
@@ -234,8 +184,9 @@ static void conclude(rd_server *s, rd_pending *p, int error) {
 
 static int on_done(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
         rd_committer *c = userdata;
+        rd_pending **batch;
+        size_t n;
         uint64_t count;
-        queue q;
         int error;
 
         (void) src;
@@ -243,19 +194,23 @@ static int on_done(sd_event_source *src, int fd, uint32_t revents, void *userdat
         if (read(fd, &count, sizeof count) < 0)
                 return 0;
         pthread_mutex_lock(&c->lock);
-        q = queue_take(&c->done);
-        error = c->done_error;
-        c->done_error = 0;
+        batch = c->batch;
+        n = c->n_batch;
+        error = c->batch_error;
+        c->batch = NULL;
+        c->n_batch = 0;
+        c->in_flight = false;
         pthread_mutex_unlock(&c->lock);
 
         if (error < 0)
                 rd_logf(LOG_ERR, "Cannot sync %s/documents: %s", c->server->store.path,
                         strerror(-error));
-        for (rd_pending *p = q.head, *next; p; p = next) {
-                next = p->next;
-                conclude(c->server, p, p->error);
-                pending_free(p);
+        for (size_t i = 0; i < n; i++) {
+                conclude(c->server, batch[i], batch[i]->error < 0 ? batch[i]->error : error);
+                pending_free(batch[i]);
         }
+        free(batch);
+        start_batch(c);
         rd_server_notify_status(c->server);
         return 0;
 }
@@ -264,6 +219,7 @@ int rd_commit_document(rd_server *s, rd_conn *conn, const char *request_id, rc_d
                        const char *text, size_t size, long uid) {
         rd_committer *c = s->committer;
         rd_pending *p = calloc(1, sizeof(*p));
+        rd_pending **more;
         int r;
 
         if (!p)
@@ -273,7 +229,10 @@ int rd_commit_document(rd_server *s, rd_conn *conn, const char *request_id, rc_d
         p->size = size;
         p->text = malloc(size + 1);
         p->request_id = request_id ? strdup(request_id) : NULL;
-        if (!p->text || (request_id && !p->request_id)) {
+        more = realloc(c->waiting, (c->n_waiting + 1) * sizeof(*more));
+        if (more)
+                c->waiting = more;
+        if (!p->text || (request_id && !p->request_id) || !more) {
                 pending_free(p);
                 return -ENOMEM;
         }
@@ -284,11 +243,11 @@ int rd_commit_document(rd_server *s, rd_conn *conn, const char *request_id, rc_d
                 pending_free(p);
                 return r;
         }
-        /* From here on the document is the committer's. */
+        /* From here on the document is the batch's. */
         p->doc = doc;
         p->conn = rd_conn_ref(conn);
         conn->busy = true;
-        queue_push(&c->gathered, p);
+        c->waiting[c->n_waiting++] = p;
         sd_event_source_set_enabled(c->kick, SD_EVENT_ONESHOT);
         return 0;
 }
@@ -302,8 +261,7 @@ int rd_commit_setup(rd_server *s) {
         c->server = s;
         c->efd = -1;
         pthread_mutex_init(&c->lock, NULL);
-        pthread_cond_init(&c->wake_writer, NULL);
-        pthread_cond_init(&c->wake_syncer, NULL);
+        pthread_cond_init(&c->cond, NULL);
         s->committer = c;
 
         c->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -315,31 +273,17 @@ int rd_commit_setup(rd_server *s) {
         r = sd_event_add_defer(s->event, &c->kick, on_kick, c);
         if (r < 0)
                 return r;
-        /* After every pending read, so that one hand-over takes them all. */
+        /* After every pending read, so that one batch takes them all. */
         sd_event_source_set_priority(c->kick, SD_EVENT_PRIORITY_IDLE);
         sd_event_source_set_enabled(c->kick, SD_EVENT_OFF);
 
-        /* They inherit the blocked signals, so only the loop takes
+        /* It inherits the blocked signals, so only the loop takes
          * SIGTERM, SIGHUP and SIGCHLD. */
-        r = -pthread_create(&c->writer, NULL, writer, c);
+        r = -pthread_create(&c->thread, NULL, helper, c);
         if (r < 0)
                 return r;
-        c->has_writer = true;
-        r = -pthread_create(&c->syncer, NULL, syncer, c);
-        if (r < 0)
-                return r;
-        c->has_syncer = true;
+        c->has_thread = true;
         return 0;
-}
-
-static void free_all(queue *q, const rd_store *discard_from) {
-        for (rd_pending *p = q->head, *next; p; p = next) {
-                next = p->next;
-                if (discard_from && p->fd >= 0)
-                        rd_store_discard(discard_from, RD_AREA_DOCUMENTS, p->file, p->fd);
-                pending_free(p);
-        }
-        *q = (queue) {};
 }
 
 void rd_commit_free(rd_server *s) {
@@ -347,28 +291,26 @@ void rd_commit_free(rd_server *s) {
 
         if (!c)
                 return;
-        /* The helpers finish the step they are in; nothing still on its way
-         * is acknowledged, and temporary files not synced are removed. */
+        /* The helper commits the batch on its way, unacknowledged; what
+         * waits for the next batch never reached the disk and is dropped. */
         pthread_mutex_lock(&c->lock);
         c->stop = true;
-        pthread_cond_broadcast(&c->wake_writer);
-        pthread_cond_broadcast(&c->wake_syncer);
+        pthread_cond_broadcast(&c->cond);
         pthread_mutex_unlock(&c->lock);
-        if (c->has_writer)
-                pthread_join(c->writer, NULL);
-        if (c->has_syncer)
-                pthread_join(c->syncer, NULL);
-        free_all(&c->gathered, NULL);
-        free_all(&c->incoming, NULL);
-        free_all(&c->written, &s->store);
-        free_all(&c->done, NULL);
+        if (c->has_thread)
+                pthread_join(c->thread, NULL);
+        for (size_t i = 0; i < c->n_batch; i++)
+                pending_free(c->batch[i]);
+        free(c->batch);
+        for (size_t i = 0; i < c->n_waiting; i++)
+                pending_free(c->waiting[i]);
+        free(c->waiting);
         sd_event_source_disable_unref(c->efd_source);
         sd_event_source_disable_unref(c->kick);
         if (c->efd >= 0)
                 close(c->efd);
         pthread_mutex_destroy(&c->lock);
-        pthread_cond_destroy(&c->wake_writer);
-        pthread_cond_destroy(&c->wake_syncer);
+        pthread_cond_destroy(&c->cond);
         free(c);
         s->committer = NULL;
 }

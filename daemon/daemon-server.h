@@ -221,8 +221,7 @@ typedef struct rd_pending {
         char *name;                     /* "shift-needs/agri-geldrop" */
         char *file;                     /* the stored file name */
         int fd;                         /* the written temporary file */
-        int error;                      /* set by the committing threads */
-        struct rd_pending *next;        /* in the committer's queues */
+        int error;                      /* set by the committing thread */
 } rd_pending;
 
 typedef struct rd_committer rd_committer;
