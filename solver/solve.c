@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "selfcheck.h"
 
 /* Everything a solve allocates, reachable from one place so that the
  * GLPK error path (a longjmp out of GLPK) can free it all. */
@@ -762,6 +763,13 @@ int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_eng
         fill_goals(ctx, sol);
         sol->rows = ctx->rows;
         sol->columns = ctx->columns;
+        /* Whatever engine made it, a roster that breaks a hard rule never
+         * leaves the solver. */
+        r = rs_selfcheck(problem, sol, &ctx->error);
+        if (r < 0) {
+                rs_solution_free(sol);
+                goto fail;
+        }
         sol->seconds = rs_now() - start;
         ctx_done(ctx, true);
         *ret_solution = sol;
