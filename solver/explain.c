@@ -2,10 +2,15 @@
  * candidate who could have been considered is not there (SPEC §4,
  * §10.17, §10.18).
  *
- * The reasons are tested in the order of enum rs_reason and the first one
- * that holds is given. "Holds" is read for the time of the gap [t0, t1):
- *   not-placed   not placed at the employer (listed only when language and
- *                skills would fit: the others were never in question)
+ * Candidates placed at the employer (or anywhere) get the first reason, in
+ * the order of enum rs_reason, that holds for the time of the gap [t0, t1).
+ * A candidate not placed there is listed, as not-placed, only when placing
+ * them would have let them cover part of the gap: they meet the language
+ * and skills, none of the reasons from class on holds and a block fits.
+ * The others could not have helped, and listing every qualified candidate
+ * of a region under every gap (over a million lines a week at 1,500
+ * candidates) would bury the names worth reading.
+ *   not-placed   not placed at the employer, and free to take a block
  *   language     level below the position's
  *   skill        a required skill missing (the first one)
  *   class        a class session, widened by travel, meets the gap
@@ -174,8 +179,8 @@ static bool block_fits(const explainer *ex, size_t ci, const rs_block *b, int le
         return true;
 }
 
-static int why_one(const explainer *ex, size_t pi, size_t si, int t0, int t1, size_t ci, rs_why *ret,
-                   bool *ret_listed) {
+static int first_reason(const explainer *ex, size_t pi, size_t si, int t0, int t1, size_t ci, rs_why *ret,
+                        bool *ret_listed) {
         const rs_problem *problem = ex->problem;
         const rs_prep *prep = ex->prep;
         const rs_position *p = &problem->positions[pi];
@@ -185,7 +190,6 @@ static int why_one(const explainer *ex, size_t pi, size_t si, int t0, int t1, si
         const rs_candidate_total *tot = &ex->sol->candidates[ci];
         const cand_work *cw = &ex->cw[ci];
         int eplace = problem->employers[p->employer].place;
-        bool placed = rs_candidate_placed(problem, c, p->employer);
         bool lang_ok = c->language >= p->language;
         size_t missing = rs_candidate_missing_skill(problem, c, p);
         size_t flat = prep->shift_base[pi] + si;
@@ -196,14 +200,6 @@ static int why_one(const explainer *ex, size_t pi, size_t si, int t0, int t1, si
         *ret_listed = true;
         ret->candidate = ci;
         ret->detail = NULL;
-        if (!placed) {
-                if (!lang_ok || missing != RS_NO_INDEX) {
-                        *ret_listed = false;
-                        return 0;
-                }
-                ret->reason = RS_REASON_NOT_PLACED;
-                return 0;
-        }
         if (!lang_ok) {
                 ret->reason = RS_REASON_LANGUAGE;
                 ret->detail = rs_strdup_printf("%s, needs %s", rs_level_to_string(c->language),
@@ -316,6 +312,37 @@ static int why_one(const explainer *ex, size_t pi, size_t si, int t0, int t1, si
         ret->reason = RS_REASON_GRID;
         ret->detail = rs_strdup_printf("no block of at least %s on the grid fits", d1);
         return ret->detail ? 0 : -ENOMEM;
+}
+
+/* The entry of candidate @ci, if listed (see the top of the file). */
+static int why_one(const explainer *ex, size_t pi, size_t si, int t0, int t1, size_t ci, rs_why *ret,
+                   bool *ret_listed) {
+        const rs_problem *problem = ex->problem;
+        const rs_position *p = &problem->positions[pi];
+        const rs_candidate *c = &problem->candidates[ci];
+        int r;
+
+        if (rs_candidate_placed(problem, c, p->employer))
+                return first_reason(ex, pi, si, t0, t1, ci, ret, ret_listed);
+        if (c->language < p->language || rs_candidate_missing_skill(problem, c, p) != RS_NO_INDEX) {
+                *ret_listed = false;
+                return 0;
+        }
+        r = first_reason(ex, pi, si, t0, t1, ci, ret, ret_listed);
+        if (r < 0)
+                return r;
+        if (*ret_listed) {
+                /* A reason holds: they could not have helped. */
+                free(ret->detail);
+                ret->detail = NULL;
+                *ret_listed = false;
+                return 0;
+        }
+        /* None holds and a block fits. */
+        ret->reason = RS_REASON_NOT_PLACED;
+        ret->detail = NULL;
+        *ret_listed = true;
+        return 0;
 }
 
 static int explain_interval(const explainer *ex, size_t pi, size_t si, rs_uncovered *u) {

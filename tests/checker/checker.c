@@ -1142,10 +1142,29 @@ static void check_why_grid(ctx *c, const gap *g, const char *iv, size_t ci, cons
                           format_interval(bs, be, biv));
 }
 
+/* Would @ci, not placed at the gap's employer, have covered part of the
+ * gap had they been placed there? Only then are they listed, as
+ * not-placed (docs/solver.md, "Explanations"): none of the reasons from
+ * class to people-limit holds and a block meeting the gap fits. The
+ * reason that stops them goes to *ret_stop (_RS_REASON_MAX when it is
+ * that no block fits). */
+static bool could_help(const ctx *c, const gap *g, size_t ci, const cand_work *cw, rs_reason *ret_stop) {
+        int bs, be;
+
+        for (rs_reason r = RS_REASON_CLASS; r < RS_REASON_GRID; r++)
+                if (reason_holds(c, g, ci, cw, r)) {
+                        *ret_stop = r;
+                        return false;
+                }
+        *ret_stop = _RS_REASON_MAX;
+        return fitting_block(c, g, ci, cw, &bs, &be);
+}
+
 /* Completeness of the why-list of one entry (docs/solver.md,
  * "Explanations"): it names everyone placed at the employer (or placed
  * anywhere), and everyone not placed there who meets the language and
- * skills (as not-placed). A placed candidate may be left out only when
+ * skills and could have covered part of the gap (could_help(), as
+ * not-placed). A placed candidate may be left out only when
  * coverage is not proven and the candidate could have covered part of
  * the gap, which the checker must be able to show with a block of its
  * own. When coverage is proven, nobody may be able to take such a block
@@ -1179,10 +1198,13 @@ static void check_why_complete(ctx *c, const gap *g, const rs_uncovered *un, con
                                   format_interval(bs, be, biv));
                 if (listed[ci] || (fits && !proven))
                         continue;
-                if (!placed)
-                        violation(c, "claim why: %s/%s %s omits %s (not placed there, but meets language and skills: not-placed)",
-                                  emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
-                else if (proven)
+                if (!placed) {
+                        rs_reason stop;
+
+                        if (could_help(c, g, ci, &w[ci], &stop))
+                                violation(c, "claim why: %s/%s %s omits %s (not placed there, but meets language and skills and could have covered part of it: not-placed)",
+                                          emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
+                } else if (proven)
                         violation(c, "claim why: %s/%s %s omits %s (placed there; coverage is proven, so nobody placed there may be left out)",
                                   emp_id(p, g->pos_i), pos_id(p, g->pos_i), iv, cand_id(p, ci));
                 else
@@ -1205,7 +1227,7 @@ static void check_why(ctx *c, size_t pos_i, const gap *g, const rs_uncovered *un
         const cand_work *cw;
         const char *cid;
         bool placed, lang_ok, skills_ok, ok = true;
-        char iv[64];
+        char iv[64], what_buf[128];
         const char *what = "";
 
         format_interval(un->start, un->end, iv);
@@ -1239,10 +1261,27 @@ static void check_why(ctx *c, size_t pos_i, const gap *g, const rs_uncovered *un
 
         if (ok)
                 switch (why->reason) {
-                case RS_REASON_NOT_PLACED:
+                case RS_REASON_NOT_PLACED: {
+                        rs_reason stop;
+
                         ok = !placed;
                         what = "the candidate is placed there";
+                        if (ok && (!lang_ok || !skills_ok)) {
+                                ok = false;
+                                what = "the candidate does not meet the language and skills, so could not have helped";
+                        } else if (ok && g && !could_help(c, g, why->candidate, cw, &stop)) {
+                                ok = false;
+                                if (stop == _RS_REASON_MAX)
+                                        what = "no block meeting the gap fits the candidate, so placing them would not have helped";
+                                else {
+                                        snprintf(what_buf, sizeof what_buf,
+                                                 "%s holds for the candidate, so placing them would not have helped",
+                                                 reason_names[stop]);
+                                        what = what_buf;
+                                }
+                        }
                         break;
+                }
                 case RS_REASON_LANGUAGE:
                         ok = !lang_ok;
                         what = "the candidate meets the language requirement";

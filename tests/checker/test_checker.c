@@ -941,9 +941,10 @@ static rs_problem *grid_problem(void) {
  * c-001 class (it meets the gap); c-002 grid (no class, unavailability,
  * work, rest, hours, day or people limit holds, but every 4h block
  * meeting the gap starts by 12:00, inside the class or on segments
- * c-001 fills); c-003 not-placed (meets language and skills); c-004 is
- * not listed (not placed and no vca). Goals: coverage 120, people 1,
- * the rest 0. */
+ * c-001 fills); c-003 is not listed (not placed there, and for the same
+ * reason as c-002 placing them would not have helped); c-004 is not
+ * listed (not placed and no vca). Goals: coverage 120, people 1, the
+ * rest 0. */
 static rs_solution *grid_solution(const rs_problem *p) {
         rs_solution *s = tp_solution_new(p);
         static const double goals[_RS_GOAL_MAX] = {120, 0, 1, 0, 0, 0};
@@ -953,7 +954,6 @@ static rs_solution *grid_solution(const rs_problem *p) {
         u = tp_uncovered(s, DESK, 0, TP_AT(0, 14, 0), TP_AT(0, 16, 0), 1);
         tp_why(s, DESK, u, G1, RS_REASON_CLASS);
         tp_why(s, DESK, u, G2, RS_REASON_GRID);
-        tp_why(s, DESK, u, G3, RS_REASON_NOT_PLACED);
 
         s->positions[DESK].people = malloc(sizeof(size_t));
         s->positions[DESK].people[0] = G1;
@@ -966,6 +966,17 @@ static rs_solution *grid_solution(const rs_problem *p) {
                         .solved = g != RS_GOAL_STABILITY, .proven = g != RS_GOAL_STABILITY,
                         .value = goals[g], .bound = goals[g],
                 };
+        return s;
+}
+
+/* The same roster with min_block 2h: c-003 could then take 14:00-16:00
+ * if placed at shop, so is listed as not-placed. */
+static rs_solution *grid_solution_2h(rs_problem *p) {
+        rs_solution *s;
+
+        p->positions[DESK].min_block = TP_H(2);
+        s = grid_solution(p);
+        tp_why(s, DESK, 0, G3, RS_REASON_NOT_PLACED);
         return s;
 }
 
@@ -1014,7 +1025,8 @@ static void test_why_grid_false(void **state) {
         (void) state;
         /* With min_block 2h c-002 can take 14:00-16:00 after the class:
          * grid is untrue, and a proven coverage is contradicted. */
-        p->positions[DESK].min_block = TP_H(2);
+        tp_solution_free(s);
+        s = grid_solution_2h(p);
         expect_full(p, s, 2, "claim why: shop/desk mon 14:00-16:00 gives c-002 grid, but the block mon 14:00-16:00 fits");
         expect_full(p, s, 2, "claim coverage: shop/desk mon 14:00-16:00 stays uncovered, yet c-002 could work mon 14:00-16:00");
         unprove_coverage(s);
@@ -1046,9 +1058,23 @@ static void test_why_omits(void **state) {
         drop_why(s, DESK, 0, G2);
         expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-002 (placed there; coverage is proven");
         tp_solution_free(s);
+        /* c-003 named although placing them would not have helped. */
         s = grid_solution(p);
+        tp_why(s, DESK, 0, G3, RS_REASON_NOT_PLACED);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 gives c-003 not-placed, but no block meeting the gap fits the candidate");
+        tp_solution_free(s);
+        /* With min_block 2h they could have, and must be named. */
+        s = grid_solution_2h(p);
+        unprove_coverage(s);    /* c-002 could work then too: not proven */
+        drop_why(s, DESK, 0, G2);
         drop_why(s, DESK, 0, G3);
-        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-003 (not placed there, but meets language and skills");
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-003 (not placed there, but meets language and skills and could have covered part of it");
+        tp_solution_free(s);
+        p->positions[DESK].min_block = TP_H(4);
+        /* c-004 lacks vca: naming them is wrong too. */
+        s = grid_solution(p);
+        tp_why(s, DESK, 0, G4, RS_REASON_NOT_PLACED);
+        expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 gives c-004 not-placed, but the candidate does not meet the language and skills");
         tp_solution_free(s);
         tp_problem_free(p);
 
@@ -1072,8 +1098,7 @@ static void test_why_omission_time_limit(void **state) {
 
         (void) state;
         /* min_block 2h: c-002 could take 14:00-16:00. */
-        p->positions[DESK].min_block = TP_H(2);
-        s = grid_solution(p);
+        s = grid_solution_2h(p);
         unprove_coverage(s);
         drop_why(s, DESK, 0, G2);
         expect_full(p, s, 0, NULL);
@@ -1088,15 +1113,15 @@ static void test_why_omission_time_limit(void **state) {
 
         /* c-001 could not have covered any of it: it is owed a reason,
          * while c-002 is still rightly left out. */
-        s = grid_solution(p);
+        s = grid_solution_2h(p);
         unprove_coverage(s);
         drop_why(s, DESK, 0, G1);
         drop_why(s, DESK, 0, G2);
         expect_full(p, s, 1, "claim why: shop/desk mon 14:00-16:00 omits c-001 (placed there, and no block meeting the gap fits");
         tp_solution_free(s);
 
-        /* Not placed there is always said. */
-        s = grid_solution(p);
+        /* Not placed there, but able to help, is always said. */
+        s = grid_solution_2h(p);
         unprove_coverage(s);
         drop_why(s, DESK, 0, G2);
         drop_why(s, DESK, 0, G3);

@@ -32,7 +32,8 @@ static void assert_why(const rs_solution *s, size_t pos, int start, int end, siz
  *   c-d  placed, class Tue 09-11 at the school (30m away) -> Mon only
  *   c-f  placed, unavailable Tue all day ("doctor")       -> Mon only
  *   c-g  placed, class all Monday                         -> Tue only
- *   c-h  placed only at e2, qualified                     -> never
+ *   c-h  placed only at e2, qualified: not listed, for placing them
+ *        would not have helped (the people limit stops them too)
  *   c-i  placed only at e2, A1                            -> never, not listed
  *   c-j  placed, approved at e2 Tue 09:00-13:00           -> Mon only
  *   c-k  placed, approved at e2 Mon 20:00-23:00: Monday is taken (one
@@ -114,11 +115,12 @@ static void test_why_list(void **state) {
         assert_int_equal(u->start, t0);
         assert_int_equal(u->end, t1);
         assert_int_equal(u->missing, 1);
-        /* Everyone placed there, plus c-h who is qualified but not placed;
-         * not c-i. Sorted by candidate. */
-        assert_int_equal(u->n_why, 11);
+        /* Everyone placed there; neither c-h (qualified, but the people
+         * limit would stop them) nor c-i. Sorted by candidate. */
+        assert_int_equal(u->n_why, 10);
         for (size_t q = 1; q < u->n_why; q++)
                 assert_true(u->why[q - 1].candidate < u->why[q].candidate);
+        assert_null(tb_why(s, pos, t0, t1, h));
         assert_null(tb_why(s, pos, t0, t1, i));
 
         assert_why(s, pos, t0, t1, a, RS_REASON_HOURS_CAP, "7h30m of max 8h");
@@ -127,7 +129,6 @@ static void test_why_list(void **state) {
         assert_why(s, pos, t0, t1, d, RS_REASON_CLASS, "b1-tue 09:00-11:00, 30m travel");
         assert_why(s, pos, t0, t1, f, RS_REASON_UNAVAILABLE, "doctor");
         assert_why(s, pos, t0, t1, g, RS_REASON_PEOPLE_LIMIT, "1 of max 1 people");
-        assert_why(s, pos, t0, t1, h, RS_REASON_NOT_PLACED, NULL);
         assert_why(s, pos, t0, t1, j, RS_REASON_BUSY, "e2 09:00-13:00");
         assert_why(s, pos, t0, t1, k, RS_REASON_REST, "e2 mon 20:00-23:00");
         assert_why(s, pos, t0, t1, l, RS_REASON_HOURS_CAP, "0h of max 6h");
@@ -135,6 +136,62 @@ static void test_why_list(void **state) {
         /* The approved work elsewhere counts in the totals. */
         assert_int_equal(s->candidates[j].paid_minutes, H(4));
         assert_int_equal(s->candidates[m].days, 1);
+        rs_solution_free(s);
+        rs_problem_free(p);
+}
+
+/* Who is listed as not-placed. Position q at e (A2, min_block 4h, at
+ * most 2 people): Wed 08:00-16:00, one person, grid 1h. c-a is placed
+ * there and in class 12:00-16:00 at the employer's place, so works
+ * 08:00-12:00 and 12:00-16:00 stays uncovered (nobody else is placed
+ * there: optimal). The others are placed only at e2:
+ *   c-n1  B1, free                         -> not-placed (could have helped)
+ *   c-n2  B1, class Wed 13:00-14:00        -> not listed (class holds)
+ *   c-n3  B1, approved at e2 Wed 12:00-16:00 -> not listed (busy)
+ *   c-n4  B1, max 2h a week: every block pays 4h -> not listed (hours-cap)
+ *   c-n5  A1                               -> not listed (language)
+ * So the list is c-a (class) and c-n1 (not-placed), nothing else. */
+static void test_why_not_placed(void **state) {
+        rs_problem *p = tb_problem();
+        int here = tb_place(p, "here");
+        size_t e = tb_employer(p, "e", here), e2 = tb_employer(p, "e2", here);
+        size_t pos = tb_position(p, e, "q", H(4), 2);
+        size_t x, n[5];
+        rs_solution *s;
+        int t0 = tb_t(WED, "12:00"), t1 = tb_t(WED, "16:00");
+        const rs_uncovered *u;
+
+        (void) state;
+        tb_position_language(p, pos, RS_LEVEL_A2);
+        tb_shift(p, pos, WED, "08:00", "16:00", 1, 60);
+        x = tb_candidate(p, "c-a", 0, 0, H(40));
+        tb_place_at(p, x, e);
+        tb_candidate_language(p, x, RS_LEVEL_B1);
+        tb_class(p, x, "a-pm", here, WED, "12:00", "16:00");
+        n[0] = tb_candidate(p, "c-n1", 0, 0, H(40));
+        n[1] = tb_candidate(p, "c-n2", 0, 0, H(40));
+        n[2] = tb_candidate(p, "c-n3", 0, 0, H(40));
+        n[3] = tb_candidate(p, "c-n4", 0, 0, H(2));
+        n[4] = tb_candidate(p, "c-n5", 0, 0, H(40));
+        for (size_t q = 0; q < 5; q++) {
+                tb_place_at(p, n[q], e2);
+                tb_candidate_language(p, n[q], q == 4 ? RS_LEVEL_A1 : RS_LEVEL_B1);
+        }
+        tb_class(p, n[1], "n2-wed", here, WED, "13:00", "14:00");
+        tb_commitment(p, n[2], WED, "12:00", "16:00", "e2");
+
+        s = tb_solve(p);
+        assert_int_equal(s->status, RS_STATUS_OPTIMAL);
+        assert_true(tb_has(s, pos, x, tb_t(WED, "08:00"), t0));
+        assert_int_equal(s->positions[pos].n_uncovered, 1);
+        u = &s->positions[pos].uncovered[0];
+        assert_int_equal(u->start, t0);
+        assert_int_equal(u->end, t1);
+        assert_int_equal(u->n_why, 2);
+        assert_why(s, pos, t0, t1, x, RS_REASON_CLASS, "a-pm 12:00-16:00, 0m travel");
+        assert_why(s, pos, t0, t1, n[0], RS_REASON_NOT_PLACED, NULL);
+        for (size_t q = 1; q < 5; q++)
+                assert_null(tb_why(s, pos, t0, t1, n[q]));
         rs_solution_free(s);
         rs_problem_free(p);
 }
@@ -234,6 +291,7 @@ static void test_position_without_candidates(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_why_list),
+                cmocka_unit_test(test_why_not_placed),
                 cmocka_unit_test(test_grid_reason),
                 cmocka_unit_test(test_uncovered_intervals),
                 cmocka_unit_test(test_position_without_candidates),
