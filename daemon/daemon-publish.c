@@ -322,6 +322,30 @@ static bool plan_uses(const rd_slot *slot, const touched *t) {
         return false;
 }
 
+static int cmp_candidate_id(const void *key, const void *member) {
+        return strcmp(key, ((const rc_candidate *) member)->id);
+}
+
+/* Whether a touched candidate may work for @employer. Each employer's
+ * rosters are planned apart, with the others' approved rosters fixed, so
+ * the classes of someone who may not work there cannot change its plan.
+ * Participants who are not candidates are ignored (SPEC §10.13). */
+static bool placed_at(const rd_server *s, const touched *t, const char *employer) {
+        for (size_t i = 0; i < t->n; i++) {
+                const rc_candidate *c = bsearch(t->ids[i], s->corpus.candidates,
+                                                s->corpus.n_candidates, sizeof(rc_candidate),
+                                                cmp_candidate_id);
+                if (!c)
+                        continue;
+                if (!c->has_employers)
+                        return true;
+                for (size_t k = 0; k < c->n_employers; k++)
+                        if (strcmp(c->employers[k], employer) == 0)
+                                return true;
+        }
+        return false;
+}
+
 void rd_replan_note_document(rd_server *s, const rc_document *doc) {
         const rc_document *old = NULL;
         touched changed = {};
@@ -350,8 +374,9 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                                    rc_week_set_contains(&doc->shift_needs.weeks, slot->week);
                         break;
                 case RC_KIND_TIMETABLE:
-                        affected = timetable_covers(doc, slot->week) ||
-                                   (old && timetable_covers(old, slot->week));
+                        affected = (timetable_covers(doc, slot->week) ||
+                                    (old && timetable_covers(old, slot->week))) &&
+                                   (changed.failed || placed_at(s, &changed, slot->employer));
                         break;
                 case RC_KIND_CANDIDATES:
                         affected = true;

@@ -1,7 +1,8 @@
 /* tests/daemon/test_replan.c -- publishing and re-planning: after a class
  * moves, the subscriber gets one new proposal (a burst of changes is
  * coalesced) whose changes against the approved roster are exactly the
- * blocks that had to move; the rosters a change may break are re-planned
+ * blocks that had to move; a timetable change re-plans only the rosters of
+ * employers where someone it touches may work, and those it may break
  * before the others. */
 #include <poll.h>
 #include <setjmp.h>
@@ -202,21 +203,93 @@ static long offset_of(const char *text, const char *needle) {
         return at ? at - text : -1;
 }
 
-/* With one worker, the roster a timetable change may break goes first:
- * c-3 joins the Saturday class, in the middle of c-3's Saturday shift at
- * garage-zuid, so garage-zuid is re-planned before bakery-noord (whose
- * c-1 keeps its classes), although bakery-noord comes first otherwise. */
-static void test_broken_first(void **state) {
+/* How often @needle occurs in @text. */
+static int count_of(const char *text, const char *needle) {
+        int n = 0;
+
+        for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle))
+                n++;
+        return n;
+}
+
+/* Waits until the log of @d holds @needle @times times and no solve runs
+ * or waits; the log is returned (free it). */
+static char *wait_replans(h_daemon *d, const char *needle, int times) {
+        long long end = h_now_ms() + 60000;
+        char *log = NULL;
+
+        for (;;) {
+                rd_message m = {};
+                long queued = -1;
+                const char *state = NULL;
+
+                free(log);
+                log = h_read_file(d->log, NULL);
+                assert_non_null(log);
+                assert_int_equal(h_call(d, "op: status\n", NULL, 0, &m), 0);
+                rd_node_long(rd_node_get(rd_node_get(m.header, "solver"), "queued"), &queued);
+                state = rd_node_get_text(m.header, "state");
+                bool idle = queued == 0 && state && strcmp(state, "idle") == 0;
+                rd_message_done(&m);
+                if ((count_of(log, needle) >= times && idle) || h_now_ms() > end)
+                        return log;
+                usleep(100000);
+        }
+}
+
+/* Submits timetable.yaml with @from replaced by @to. */
+static void submit_timetable(h_daemon *d, const char *const *from, const char *const *to, size_t n) {
+        char *text = h_read_file(h_data("timetable.yaml"), NULL);
+        rd_message m = {};
+
+        assert_non_null(text);
+        for (size_t i = 0; i < n; i++) {
+                char *at = strstr(text, from[i]);
+                char *next;
+
+                assert_non_null(at);
+                assert_true(asprintf(&next, "%.*s%s%s", (int) (at - text), text, to[i],
+                                     at + strlen(from[i])) > 0);
+                free(text);
+                text = next;
+        }
+        assert_int_equal(h_call(d, "op: submit\nname: timetable.yaml\n", text, strlen(text), &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+        free(text);
+}
+
+/* Which rosters a timetable change re-plans, and in what order, with one
+ * worker. c-5 is placed at bakery-noord but never works there (A0, the
+ * oven needs A1).
+ * 1. c-3 and c-5 join the Saturday class, in the middle of c-3's Saturday
+ *    shift at garage-zuid: both employers have someone touched by the
+ *    change, so both are re-planned, garage-zuid first although
+ *    bakery-noord comes first otherwise: its plan gives work to c-3,
+ *    bakery-noord's gives none to c-5.
+ * 2. c-1's Tuesday class moves an hour: only bakery-noord is re-planned,
+ *    since nobody of that class may work at garage-zuid. */
+static void test_replan_scope_and_order(void **state) {
         static const char config[] = "kind: config\nversion: 1\n"
                                      "solver: {time_limit: 10s, gap: 0, workers: 1}\n"
                                      "travel: {default: 30m}\n";
         static const char *const files[] = { "candidates.yaml", "timetable.yaml",
                                              "shift-needs-bakery.yaml", "shift-needs-garage.yaml",
                                              NULL };
+        static const char c5[] = "kind: candidates\nversion: 1\ncandidates:\n"
+                                 "  - {id: c-5, language: A0, hours: {min: 0, target: 0, max: 20},\n"
+                                 "     employers: [bakery-noord]}\n";
+        static const char *const saturday[] = { "participants: [c-4]" };
+        static const char *const saturday_joined[] = { "participants: [c-3, c-4, c-5]" };
+        static const char *const both[] = { "participants: [c-4]",
+                                            "{day: tue, start: \"14:00\", end: \"16:00\"}" };
+        static const char *const both_moved[] = { "participants: [c-3, c-4, c-5]",
+                                                  "{day: tue, start: \"15:00\", end: \"17:00\"}" };
+        const char *bakery_line = "Solving 2026-W49 for bakery-noord (re-plan)";
+        const char *garage_line = "Solving 2026-W49 for garage-zuid (re-plan)";
         h_daemon d;
         rd_message m = {};
-        char *timetable, *log;
-        size_t size = 0;
+        char *log;
 
         (void) state;
         h_prepare(&d, NULL, config);
@@ -226,9 +299,13 @@ static void test_broken_first(void **state) {
                 assert_true(h_ok(&m));
                 rd_message_done(&m);
         }
+        assert_int_equal(h_call(&d, "op: submit\nname: c5.yaml\n", c5, strlen(c5), &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
         assert_int_equal(h_call(&d, "op: propose\nweek: 2026-W49\n", NULL, 0, &m), 0);
         assert_true(h_ok(&m));
         assert_non_null(strstr(m.body, "candidate: c-3}"));
+        assert_null(strstr(m.body, "candidate: c-5}"));
         rd_message_done(&m);
         for (int i = 0; i < 2; i++) {
                 assert_int_equal(h_call(&d, i == 0 ? "op: approve\nweek: 2026-W49\nemployer: bakery-noord\n"
@@ -238,32 +315,17 @@ static void test_broken_first(void **state) {
                 rd_message_done(&m);
         }
 
-        timetable = h_read_file(h_data("timetable.yaml"), &size);
-        assert_non_null(timetable);
-        char *at = strstr(timetable, "participants: [c-4]");
-        assert_non_null(at);
-        char moved[2048];
-        snprintf(moved, sizeof moved, "%.*sparticipants: [c-3, c-4]%s", (int) (at - timetable), timetable,
-                 at + strlen("participants: [c-4]"));
-        free(timetable);
-        assert_int_equal(h_call(&d, "op: submit\nname: timetable.yaml\n", moved, strlen(moved), &m), 0);
-        assert_true(h_ok(&m));
-        rd_message_done(&m);
+        submit_timetable(&d, saturday, saturday_joined, 1);
+        log = wait_replans(&d, bakery_line, 1);
+        assert_int_equal(count_of(log, bakery_line), 1);
+        assert_int_equal(count_of(log, garage_line), 1);
+        assert_true(offset_of(log, garage_line) < offset_of(log, bakery_line));
+        free(log);
 
-        /* Both re-plans start, one after the other. */
-        long long end = h_now_ms() + 60000;
-        long bakery = -1, garage = -1;
-        do {
-                usleep(100000);
-                log = h_read_file(d.log, NULL);
-                assert_non_null(log);
-                bakery = offset_of(log, "Solving 2026-W49 for bakery-noord (re-plan)");
-                garage = offset_of(log, "Solving 2026-W49 for garage-zuid (re-plan)");
-                if (bakery < 0 || garage < 0)
-                        free(log);
-        } while ((bakery < 0 || garage < 0) && h_now_ms() < end);
-        assert_true(bakery >= 0 && garage >= 0);
-        assert_true(garage < bakery);
+        submit_timetable(&d, both, both_moved, 2);
+        log = wait_replans(&d, bakery_line, 2);
+        assert_int_equal(count_of(log, bakery_line), 2);
+        assert_int_equal(count_of(log, garage_line), 1);
         free(log);
         assert_int_equal(h_stop(&d), 0);
         h_cleanup(&d);
@@ -275,7 +337,7 @@ int main(int argc, char **argv) {
                 cmocka_unit_test(test_no_change_no_event),
         };
         const struct CMUnitTest alone[] = {
-                cmocka_unit_test(test_broken_first),
+                cmocka_unit_test(test_replan_scope_and_order),
         };
 
         h_init(argc, argv);
