@@ -1,11 +1,13 @@
 /* daemon/daemon-publish.c -- subscribers, and re-planning weeks whose
  * input changed. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "daemon-server.h"
+#include "roster/emit.h"
 
 /* ---- Publishing ------------------------------------------------------- */
 
@@ -212,36 +214,65 @@ static bool timetable_covers(const rc_document *doc, rc_week week) {
 
 /* ---- Which re-plans come first ---------------------------------------- */
 
-/* Candidates whose classes a new timetable changes; their ids point into
- * the two documents. */
+/* Candidates whose classes a new timetable changes (ids point into the two
+ * documents), and the sessions the new timetable gives them, each widened
+ * by the longest travel of the configuration. */
+typedef struct session_at {
+        const char *id;
+        int start, end;                 /* minutes since Monday 00:00 */
+} session_at;
+
 typedef struct touched {
         const char **ids;
         size_t n, capacity;
-        bool failed;            /* out of memory: no order */
+        session_at *sessions;
+        size_t n_sessions, sessions_capacity;
+        int widen;
+        bool failed;            /* out of memory: no order, no filter */
 } touched;
+
+static bool grow(void **v, size_t *capacity, size_t n, size_t size) {
+        if (n < *capacity)
+                return true;
+        size_t more = *capacity ? *capacity * 2 : 16;
+        void *p = realloc(*v, more * size);
+        if (!p)
+                return false;
+        *v = p;
+        *capacity = more;
+        return true;
+}
 
 static void touch(touched *t, const char *id) {
         for (size_t i = 0; i < t->n; i++)
                 if (strcmp(t->ids[i], id) == 0)
                         return;
-        if (t->n == t->capacity) {
-                size_t capacity = t->capacity ? t->capacity * 2 : 16;
-                const char **more = realloc(t->ids, capacity * sizeof(*more));
-                if (!more) {
-                        t->failed = true;
-                        return;
-                }
-                t->ids = more;
-                t->capacity = capacity;
+        if (!grow((void **) &t->ids, &t->capacity, t->n, sizeof(*t->ids))) {
+                t->failed = true;
+                return;
         }
         t->ids[t->n++] = id;
 }
 
-static void touch_group(touched *t, const rc_group *g) {
-        for (size_t i = 0; g && i < g->n_participants; i++)
+/* @g's participants are touched; with @sessions, its sessions are theirs
+ * from now on. */
+static void touch_group(touched *t, const rc_group *g, bool sessions) {
+        for (size_t i = 0; g && i < g->n_participants; i++) {
                 touch(t, g->participants[i]);
+                for (size_t k = 0; sessions && k < g->n_sessions; k++) {
+                        const rc_session *x = &g->sessions[k];
+                        if (!grow((void **) &t->sessions, &t->sessions_capacity, t->n_sessions,
+                                  sizeof(*t->sessions))) {
+                                t->failed = true;
+                                return;
+                        }
+                        t->sessions[t->n_sessions++] = (session_at) {
+                                g->participants[i], x->day * RS_MINUTES_PER_DAY + x->start - t->widen,
+                                x->day * RS_MINUTES_PER_DAY + x->end + t->widen,
+                        };
+                }
+        }
 }
-
 static bool same_text(const char *a, const char *b) {
         return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
@@ -291,35 +322,86 @@ static void touched_by_timetable(touched *t, const rc_timetable *before, const r
         for (size_t i = 0; i < now->n_groups; i++) {
                 const rc_group *old = all ? NULL : find_group(before, now->groups[i].id);
                 if (!old || !same_group(old, &now->groups[i])) {
-                        touch_group(t, &now->groups[i]);
-                        touch_group(t, old);
+                        touch_group(t, &now->groups[i], true);
+                        touch_group(t, old, false);
                 }
         }
         for (size_t i = 0; before && i < before->n_groups; i++)
                 if (all || !find_group(now, before->groups[i].id))
-                        touch_group(t, &before->groups[i]);
+                        touch_group(t, &before->groups[i], false);
 }
 
-/* Whether the plan in force of @slot gives work to a touched candidate:
- * the change may well make that plan break the rules (a class now over
- * the work), so its re-plan goes first. The roster writer puts each
- * assignment on a line of its own, "candidate: ID" last. */
-static bool plan_uses(const rd_slot *slot, const touched *t) {
+/* One assignment line of the roster writer, "- {day: tue, start: "09:00",
+ * end: "12:00", candidate: c-1}" (why-list entries start with
+ * "candidate:" instead): its candidate and times, or false. */
+static bool parse_assignment(const char *line, char *id, size_t id_size, int *ret_start,
+                             int *ret_end) {
+        char day[4];
+        int sh, sm, eh, em, n = 0;
+
+        while (*line == ' ')
+                line++;
+        if (sscanf(line, "- {day: %3[a-z], start: \"%d:%d\", end: \"%d:%d\", candidate: %n", day,
+                   &sh, &sm, &eh, &em, &n) != 5 || n == 0)
+                return false;
+        const char *at = line + n;
+        if (*at == '"')
+                at++;
+        size_t len = strcspn(at, "\"}\n");
+        if (len == 0 || len >= id_size)
+                return false;
+        memcpy(id, at, len);
+        id[len] = '\0';
+        for (int d = 0; d < 7; d++)
+                if (strcmp(day, rc_day_names[d]) == 0) {
+                        *ret_start = d * RS_MINUTES_PER_DAY + sh * 60 + sm;
+                        *ret_end = d * RS_MINUTES_PER_DAY + eh * 60 + em;
+                        /* Across midnight. A block of a night shift that
+                         * starts after midnight is read on the shift's
+                         * day: this only orders re-plans. */
+                        if (*ret_end <= *ret_start)
+                                *ret_end += RS_MINUTES_PER_DAY;
+                        return true;
+                }
+        return false;
+}
+
+/* Whether the plan in force of @slot has a touched candidate at work when
+ * one of their new sessions, widened by the longest travel, takes place:
+ * the change may have made that plan break the class rule, so its
+ * re-plan goes first. */
+static bool plan_conflicts(const rd_slot *slot, const touched *t) {
         const rd_roster *plan = rd_slot_open_proposal(slot);
-        static const char key[] = "candidate: ";
+        char id[256];
+        int start, end;
 
         if (!plan)
                 plan = slot->approved;
-        if (!plan || t->n == 0)
+        if (!plan || t->n_sessions == 0)
                 return false;
-        for (const char *p = strstr(plan->full, key); p; p = strstr(p + 1, key)) {
-                const char *id = p + sizeof(key) - 1;
-                size_t len = strcspn(id, ",}\n \"");
-                for (size_t i = 0; i < t->n; i++)
-                        if (strlen(t->ids[i]) == len && strncmp(t->ids[i], id, len) == 0)
-                                return true;
+        const char *text = plan->full, *stop = plan->full + plan->full_size;
+        for (const char *line = text; line < stop;) {
+                const char *eol = memchr(line, '\n', (size_t) (stop - line));
+                if (!eol)
+                        eol = stop;
+                if (eol - line < 512 && parse_assignment(line, id, sizeof id, &start, &end))
+                        for (size_t i = 0; i < t->n_sessions; i++)
+                                if (start < t->sessions[i].end && t->sessions[i].start < end &&
+                                    strcmp(t->sessions[i].id, id) == 0)
+                                        return true;
+                line = eol + 1;
         }
         return false;
+}
+
+/* The longest travel between two places of the configuration. */
+static int longest_travel(const rc_settings *settings) {
+        int longest = settings->travel.default_minutes;
+
+        for (size_t i = 0; i < settings->travel.n_pairs; i++)
+                if (settings->travel.pairs[i].minutes > longest)
+                        longest = settings->travel.pairs[i].minutes;
+        return longest;
 }
 
 static int cmp_candidate_id(const void *key, const void *member) {
@@ -357,6 +439,7 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                         if (strcmp(s->corpus.timetables[i]->timetable.school,
                                    doc->timetable.school) == 0)
                                 old = s->corpus.timetables[i];
+                changed.widen = longest_travel(rd_settings(s));
                 touched_by_timetable(&changed, old ? &old->timetable : NULL, &doc->timetable);
                 first = calloc(s->n_slots + 1, sizeof(*first));
         }
@@ -387,11 +470,12 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                 }
                 if (!affected)
                         continue;
-                /* Rosters that give work to someone whose classes changed
-                 * are re-planned before the rest, which may only gain from
-                 * the change: with many rosters in a week and few workers,
-                 * the plans the change may have broken are fixed first. */
-                if (first && !changed.failed && plan_uses(slot, &changed))
+                /* Rosters that give someone work during one of their new
+                 * classes are re-planned before the rest, which may only
+                 * gain from the change: with many rosters in a week and
+                 * few workers, the plans the change broke are fixed
+                 * first. */
+                if (first && !changed.failed && plan_conflicts(slot, &changed))
                         first[n_first++] = slot;
                 else
                         rd_replan_note_slot(s, slot);
@@ -401,6 +485,7 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                 note_slot(s, first[i - 1], true);
         free(first);
         free(changed.ids);
+        free(changed.sessions);
 }
 
 void rd_replan_free(rd_server *s) {
