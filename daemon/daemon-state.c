@@ -139,7 +139,17 @@ void rd_roster_summarize(rd_roster *r) {
         free(r->status);
         r->status = NULL;
         r->required = r->covered = 0;
-        if (rd_yaml_parse(r->full, r->full_size, &root, NULL, NULL, NULL) < 0)
+        /* Status and coverage come before the positions; a region roster
+         * can be megabytes, and this runs in the event loop. */
+        size_t head = r->full_size;
+        for (const char *p = r->full; (p = memchr(p, '\n', r->full_size - (size_t) (p - r->full)));
+             p++)
+                if ((size_t) (p + 1 - r->full) + 10 <= r->full_size &&
+                    strncmp(p + 1, "positions:", 10) == 0) {
+                        head = (size_t) (p + 1 - r->full);
+                        break;
+                }
+        if (rd_yaml_parse(r->full, head, &root, NULL, NULL, NULL) < 0)
                 return;
         const char *status = rd_node_get_text(root, "status");
         r->status = status ? strdup(status) : NULL;
