@@ -671,10 +671,10 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                 s->solved_count++;
                 f.message_id = RD_MESSAGE_SOLVE_DONE;
                 f.employer = job->employer;
-                rd_log(LOG_INFO, &f, "Solved %s%s%s%s: %zu proposal(s) at revision %ld",
+                rd_log(LOG_INFO, &f, "Solved %s%s%s%s in %.1f s: %zu proposal(s) at revision %ld",
                        job->week_text, job->employer ? " for " : "",
                        job->employer ? job->employer : "", job->replan ? " (re-plan)" : "",
-                       n_stored, job->revision);
+                       (double) (rd_now_usec() - job->started) / 1e6, n_stored, job->revision);
                 for (size_t i = 0; i < n_stored; i++)
                         rd_publish(s, stored[i], stored[i]->proposal, RD_EVENT_PROPOSAL,
                                    job->replan);
