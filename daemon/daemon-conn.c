@@ -91,6 +91,9 @@ static void arm_idle(rd_conn *c) {
         sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
 }
 
+/* Output room a connection keeps between replies. */
+#define RD_CONN_OUT_KEEP (256u * 1024)
+
 /* Writes what the socket takes. Returns false when the connection closed. */
 static bool flush(rd_conn *c) {
         while (!c->dead && rd_buf_len(&c->out) > 0) {
@@ -114,6 +117,9 @@ static bool flush(rd_conn *c) {
                 rd_conn_close(c);
                 return false;
         }
+        /* A large reply sent: its room is not kept for small ones. */
+        if (rd_buf_len(&c->out) == 0 && c->out.capacity > RD_CONN_OUT_KEEP)
+                rd_buf_done(&c->out);
         update_events(c);
         return true;
 }
@@ -126,6 +132,16 @@ int rd_conn_send(rd_conn *c, const rd_buf *msg) {
         r = rd_buf_append(&c->out, rd_buf_data(msg), rd_buf_len(msg));
         if (r < 0)
                 return r;
+        flush(c);
+        return 0;
+}
+
+int rd_conn_send_taking(rd_conn *c, rd_buf *msg) {
+        if (c->dead || rd_buf_len(&c->out) > 0)
+                return rd_conn_send(c, msg);
+        rd_buf_done(&c->out);
+        c->out = *msg;
+        *msg = (rd_buf) {};
         flush(c);
         return 0;
 }

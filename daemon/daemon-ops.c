@@ -601,12 +601,20 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         message = "out of memory";
                 }
         }
+        /* Where each roster's texts are in the body (its full view, then
+         * the employer's), all checked before anything is stored. */
+        struct { size_t at, full, view; } *texts = ok ? calloc(n + 1, sizeof(*texts)) : NULL;
+        if (ok && !texts) {
+                ok = false;
+                code = RD_ERR_INTERNAL;
+                message = "out of memory";
+        }
         for (size_t i = 0; ok && i < n; i++) {
                 const rd_node *e = rosters->items[i];
-                const char *employer = rd_node_get_text(e, "employer");
                 long full_size = -1, employer_size = -1;
 
-                if (!employer || !rd_node_long(rd_node_get(e, "full"), &full_size) ||
+                if (!rd_node_get_text(e, "employer") ||
+                    !rd_node_long(rd_node_get(e, "full"), &full_size) ||
                     !rd_node_long(rd_node_get(e, "view"), &employer_size) || full_size < 0 ||
                     employer_size < 0 || offset + (size_t) full_size + (size_t) employer_size > body_size) {
                         ok = false;
@@ -614,13 +622,25 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         message = "the solve returned a malformed result";
                         break;
                 }
-                const char *full = body + offset;
-                const char *view = full + full_size;
+                texts[i].at = offset;
+                texts[i].full = (size_t) full_size;
+                texts[i].view = (size_t) employer_size;
                 offset += (size_t) full_size + (size_t) employer_size;
+        }
+        /* Last roster first, each copied out and then cut off the worker's
+         * output, so that a region week (tens of megabytes) is never held
+         * twice. The order of storing does not matter: one revision. */
+        size_t header_size = ok ? (size_t) (body - rd_buf_data(&job->output)) : 0;
+        for (size_t i = n; ok && i > 0; i--) {
+                const rd_node *e = rosters->items[i - 1];
+                const char *employer = rd_node_get_text(e, "employer");
+                const char *full = rd_buf_data(&job->output) + header_size + texts[i - 1].at;
+                size_t full_size = texts[i - 1].full, employer_size = texts[i - 1].view;
+                const char *view = full + full_size;
 
                 rd_slot *slot = rd_state_slot(s, employer, job->week, !job->replan);
                 if (!slot)
-                        continue;
+                        goto next;
                 /* A re-plan renews only rosters that exist, and only when
                  * the plan differs from the one in force. */
                 rd_roster *current = rd_slot_open_proposal(slot);
@@ -628,22 +648,21 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         current = slot->approved;
                 if (job->replan && (!current ||
                                     rd_changes_count(current->full, current->full_size, full,
-                                                     (size_t) full_size) == 0)) {
+                                                     full_size) == 0)) {
                         /* Still right for the inputs this solve read. */
                         if (current)
                                 current->confirmed = job->revision;
-                        continue;
+                        goto next;
                 }
-                char *full_copy = strndup(full, (size_t) full_size);
-                char *view_copy = strndup(view, (size_t) employer_size);
+                char *full_copy = strndup(full, full_size);
+                char *view_copy = strndup(view, employer_size);
                 if (!full_copy || !view_copy) {
                         free(full_copy);
                         free(view_copy);
                         r = -ENOMEM;
                 } else {
-                        r = rd_state_add_proposal(s, slot, job->revision, full_copy,
-                                                  (size_t) full_size, view_copy,
-                                                  (size_t) employer_size);
+                        r = rd_state_add_proposal(s, slot, job->revision, full_copy, full_size,
+                                                  view_copy, employer_size);
                 }
                 if (r < 0) {
                         f.employer = employer;
@@ -655,7 +674,10 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         break;
                 }
                 stored[n_stored++] = slot;
+        next:
+                rd_buf_truncate(&job->output, header_size + texts[i - 1].at);
         }
+        free(texts);
         if (n_stored > 0) {
                 r = rd_store_sync(&s->store);
                 if (r < 0 && ok) {
@@ -717,7 +739,7 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         r = rd_buf_append(&out, stored[k]->proposal->full,
                                           stored[k]->proposal->full_size);
                 if (r == 0)
-                        rd_conn_send(c, &out);
+                        rd_conn_send_taking(c, &out);
                 else
                         rd_send_error(c, id, RD_ERR_INTERNAL, NULL, "cannot write the reply");
                 rd_buf_done(&out);

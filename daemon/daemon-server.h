@@ -135,6 +135,10 @@ const rd_grants *rd_conn_grants(rd_conn *c);
 
 /* Queues @msg (a whole message) and writes what the socket takes. */
 int rd_conn_send(rd_conn *c, const rd_buf *msg);
+/* The same, but takes @msg's bytes instead of copying them when nothing
+ * else is queued (a whole week's rosters can be tens of megabytes);
+ * @msg is left empty or as it was. */
+int rd_conn_send_taking(rd_conn *c, rd_buf *msg);
 
 /* Marks the current request answered and goes on with the next one. */
 void rd_conn_request_done(rd_conn *c);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,5 +597,13 @@ int rd_daemon_main(int argc, char **argv) {
                 return r < 0 ? 2 : EXIT_SUCCESS;
         }
         rd_log_init(o.debug);
+        /* A fixed threshold: blocks of 256 KiB and more (worker output,
+         * whole-week replies, roster texts) are mappings of their own and
+         * go back to the system when freed or shrunk. glibc's default
+         * raises the threshold after each such free, so a long-running
+         * daemon would keep tens of megabytes of heap after one region
+         * week. */
+        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
         return run(&o);
 }

@@ -105,6 +105,25 @@ void rd_buf_consume(rd_buf *b, size_t n) {
         b->size -= n;
 }
 
+#define RD_BUF_GIVE_BACK (1u << 20)
+
+void rd_buf_truncate(rd_buf *b, size_t size) {
+        if (size >= b->size)
+                return;
+        b->size = size;
+        b->data[b->start + size] = '\0';
+        /* Give back a megabyte or more no longer used: shrinking a
+         * large block in place (mremap, or a split on the heap) does
+         * not copy it. */
+        if (b->capacity - (b->start + size + 1) >= RD_BUF_GIVE_BACK) {
+                char *less = realloc(b->data, b->start + size + 1);
+                if (less) {
+                        b->data = less;
+                        b->capacity = b->start + size + 1;
+                }
+        }
+}
+
 char *rd_buf_steal(rd_buf *b, size_t *ret_size) {
         char *s;
 

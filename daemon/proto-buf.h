@@ -42,6 +42,10 @@ int rd_buf_printf(rd_buf *b, const char *format, ...) __attribute__((format(prin
 int rd_buf_vprintf(rd_buf *b, const char *format, va_list ap)
         __attribute__((format(printf, 2, 0)));
 
+/* Drops the bytes after the first @size (none when it holds fewer) and
+ * gives the memory back once a megabyte or more is unused. */
+void rd_buf_truncate(rd_buf *b, size_t size);
+
 /* Drops @n bytes from the front. */
 void rd_buf_consume(rd_buf *b, size_t n);
 

@@ -14,6 +14,36 @@
 
 #include "daemon-server.h"
 
+/* rd_buf_truncate() keeps the bytes before the cut, NUL after them, and
+ * gives back the room of a large buffer cut down (the worker's output is
+ * cut roster by roster, last first). */
+static void test_buf_truncate(void **state) {
+        rd_buf b = {};
+        size_t big = 8u << 20;
+
+        (void) state;
+        assert_int_equal(rd_buf_puts(&b, "header\n"), 0);
+        assert_int_equal(rd_buf_reserve(&b, big), 0);
+        memset(rd_buf_tail(&b), 'x', big);
+        rd_buf_commit(&b, big);
+        assert_int_equal(rd_buf_len(&b), 7 + big);
+
+        rd_buf_truncate(&b, 7 + big);           /* nothing to cut */
+        assert_int_equal(rd_buf_len(&b), 7 + big);
+        rd_buf_truncate(&b, 7 + 1000);
+        assert_int_equal(rd_buf_len(&b), 1007);
+        assert_int_equal(rd_buf_data(&b)[1006], 'x');
+        assert_int_equal(rd_buf_data(&b)[1007], '\0');
+        assert_true(b.capacity < 1u << 20);
+        assert_memory_equal(rd_buf_data(&b), "header\nx", 8);
+        rd_buf_truncate(&b, 3);
+        assert_string_equal(rd_buf_data(&b), "hea");
+        /* Still a buffer to append to. */
+        assert_int_equal(rd_buf_puts(&b, "d"), 0);
+        assert_string_equal(rd_buf_data(&b), "head");
+        rd_buf_done(&b);
+}
+
 static void test_frame_end(void **state) {
         size_t scanned = 0, len = 0, end;
         const char *full = "rosterd: 1\nop: status\n...\nnext";
@@ -206,6 +236,7 @@ static void test_store(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_buf_truncate),
                 cmocka_unit_test(test_frame_end),
                 cmocka_unit_test(test_quoting_round_trip),
                 cmocka_unit_test(test_changes),
