@@ -108,6 +108,11 @@ fail:
 void rd_store_close(rd_store *s) {
         if (!s)
                 return;
+        for (size_t i = 0; i < s->n_pending; i++) {
+                rd_store_discard(s, s->pending[i].area, s->pending[i].name, s->pending[i].fd);
+                free(s->pending[i].name);
+        }
+        free(s->pending);
         for (int a = 0; a < _RD_AREA_MAX; a++)
                 if (s->area_fd[a] >= 0)
                         close(s->area_fd[a]);
@@ -137,7 +142,9 @@ static int write_fully(int fd, const char *text, size_t size) {
         return 0;
 }
 
-int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
+/* The old way, one file made durable on its own: when the pending list
+ * cannot grow. */
+static int write_now(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
         char tmp[512];
         int fd, r, dfd = s->area_fd[area];
 
@@ -158,6 +165,31 @@ int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text
                 return r;
         }
         s->dirty[area] = true;
+        return 0;
+}
+
+int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
+        char *copy = strdup(name);
+        int fd = -1, r;
+
+        if (!copy)
+                return -ENOMEM;
+        if (s->n_pending == s->pending_capacity) {
+                size_t capacity = s->pending_capacity ? 2 * s->pending_capacity : 16;
+                struct rd_store_pending *more = realloc(s->pending, capacity * sizeof(*more));
+                if (!more) {
+                        free(copy);
+                        return write_now(s, area, name, text, size);
+                }
+                s->pending = more;
+                s->pending_capacity = capacity;
+        }
+        r = rd_store_stage(s, area, name, text, size, &fd);
+        if (r < 0) {
+                free(copy);
+                return r;
+        }
+        s->pending[s->n_pending++] = (struct rd_store_pending) { area, copy, fd };
         return 0;
 }
 
@@ -220,6 +252,25 @@ void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd)
 
 int rd_store_sync(rd_store *s) {
         int r = 0;
+
+        if (s->n_pending > 0) {
+                r = rd_store_sync_all(s);
+                for (size_t i = 0; i < s->n_pending; i++) {
+                        struct rd_store_pending *p = &s->pending[i];
+                        if (r < 0) {
+                                rd_store_discard(s, p->area, p->name, p->fd);
+                        } else {
+                                int f = rd_store_finish(s, p->area, p->name, p->fd);
+                                if (f < 0 && r == 0)
+                                        r = f;
+                        }
+                        free(p->name);
+                }
+                s->n_pending = 0;
+                int again = rd_store_sync_all(s);
+                if (again < 0 && r == 0)
+                        r = again;
+        }
 
         for (int a = 0; a < _RD_AREA_MAX; a++) {
                 if (!s->dirty[a])

@@ -11,8 +11,9 @@
  *
  * The number in front is the revision (a daemon-wide counter); files are
  * only ever added, never changed in place. A file appears under its name
- * only complete: it is written as ".tmp-NAME", fsync'ed and renamed, and
- * the directory is fsync'ed before the change is acknowledged. */
+ * only complete: it is written as ".tmp-NAME", made durable (syncfs for a
+ * batch), renamed, and the rename made durable before the change is
+ * acknowledged. */
 #pragma once
 
 #include <stdbool.h>
@@ -34,6 +35,12 @@ typedef struct rd_store {
         int area_fd[_RD_AREA_MAX];
         int quarantine_fd;
         bool dirty[_RD_AREA_MAX];       /* renamed into, not yet fsync'ed */
+        struct rd_store_pending {       /* written by rd_store_write(), not yet renamed */
+                rd_area area;
+                char *name;
+                int fd;
+        } *pending;
+        size_t n_pending, pending_capacity;
 } rd_store;
 
 /* Creates the directories as needed and takes the lock. Returns 0;
@@ -42,8 +49,10 @@ int rd_store_open(rd_store *s, const char *path);
 
 void rd_store_close(rd_store *s);
 
-/* Writes @size bytes of @text as @name in @area: the temporary file is
- * written and fsync'ed, then renamed. Call rd_store_sync() before
+/* Writes @size bytes of @text as @name in @area, as a temporary file;
+ * rd_store_sync() makes it durable and gives it its name, together with
+ * every other file written since (a whole week's proposals: two syncfs
+ * calls instead of an fsync each). Call rd_store_sync() before
  * acknowledging. Returns 0 or a negative errno (nothing left behind). */
 int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size);
 
@@ -62,7 +71,10 @@ int rd_store_sync_all(const rd_store *s);
 int rd_store_finish(const rd_store *s, rd_area area, const char *name, int fd);
 void rd_store_discard(const rd_store *s, rd_area area, const char *name, int fd);
 
-/* fsyncs every area directory renamed into since the last call. */
+/* Commits what rd_store_write() wrote since the last call (syncfs, the
+ * renames, syncfs again), and fsyncs every other area directory renamed
+ * into. On an error the files not yet renamed are removed. Returns 0 or
+ * the first negative errno. */
 int rd_store_sync(rd_store *s);
 
 /* The names in @area, sorted; stray temporary files are removed on the

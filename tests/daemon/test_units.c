@@ -219,12 +219,20 @@ static void test_store(void **state) {
         assert_string_equal(text, "abc");
         free(text);
 
+        /* Written files get their names when synced, all at once. */
         assert_int_equal(rd_store_write(&s, RD_AREA_ROSTERS, "0000000040.2026-W49.e.yaml", "x", 1), 0);
+        assert_int_equal(rd_store_write(&s, RD_AREA_ROSTERS, "0000000041.2026-W49.f.yaml", "y", 1), 0);
+        snprintf(path, sizeof path, "%s/rosters/0000000041.2026-W49.f.yaml", dir);
+        assert_int_not_equal(access(path, F_OK), 0);
+        assert_int_equal(rd_store_sync(&s), 0);
+        assert_int_equal(access(path, F_OK), 0);
+        snprintf(path, sizeof path, "%s/rosters/.tmp-0000000041.2026-W49.f.yaml", dir);
+        assert_int_not_equal(access(path, F_OK), 0);
         assert_int_equal(rd_store_quarantine(&s, RD_AREA_ROSTERS, "0000000040.2026-W49.e.yaml"), 0);
         snprintf(path, sizeof path, "%s/quarantine/rosters.0000000040.2026-W49.e.yaml", dir);
         assert_int_equal(access(path, F_OK), 0);
         /* Quarantined revisions are never given again. */
-        assert_int_equal(rd_store_max_revision(&s), 40);
+        assert_int_equal(rd_store_max_revision(&s), 41);
         assert_int_equal(rd_store_name_revision("0000000040.2026-W49.e.yaml"), 40);
         assert_int_equal(rd_store_name_revision("x.yaml"), -1);
         assert_int_equal(rd_store_name_revision("12.yml"), -1);
