@@ -408,22 +408,50 @@ static int cmp_candidate_id(const void *key, const void *member) {
         return strcmp(key, ((const rc_candidate *) member)->id);
 }
 
-/* Whether a touched candidate may work for @employer. Each employer's
- * rosters are planned apart, with the others' approved rosters fixed, so
- * the classes of someone who may not work there cannot change its plan.
- * Participants who are not candidates are ignored (SPEC §10.13). */
-static bool placed_at(const rd_server *s, const touched *t, const char *employer) {
+static bool has_skill(const rc_candidate *c, const char *skill) {
+        for (size_t i = 0; i < c->n_skills; i++)
+                if (strcmp(c->skills[i], skill) == 0)
+                        return true;
+        return false;
+}
+
+/* Whether @c meets the language and skills of some position of @needs. */
+static bool qualifies(const rc_candidate *c, const rc_document *needs) {
+        const rc_shift_needs *n = &needs->shift_needs;
+
+        for (size_t p = 0; p < n->n_positions; p++) {
+                const rc_position *pos = &n->positions[p];
+                bool ok = c->language >= pos->language;
+                for (size_t k = 0; ok && k < pos->n_skills; k++)
+                        ok = has_skill(c, pos->skills[k]);
+                if (ok)
+                        return true;
+        }
+        return false;
+}
+
+/* Whether a touched candidate may work for the employer of @slot: placed
+ * there (or anywhere), and meeting the language and skills of one of its
+ * positions that week. Each employer's rosters are planned apart, with
+ * the others' approved rosters fixed, so the classes of anyone else cannot
+ * change its plan. Participants who are not candidates are ignored (SPEC
+ * §10.13). */
+static bool may_work_for(const rd_server *s, const touched *t, const rd_slot *slot) {
+        const rc_document *needs = rc_corpus_shift_needs(&s->corpus, slot->employer, slot->week);
+
+        /* Without shift needs the roster is re-planned (to nothing). */
+        if (!needs)
+                return true;
         for (size_t i = 0; i < t->n; i++) {
                 const rc_candidate *c = bsearch(t->ids[i], s->corpus.candidates,
                                                 s->corpus.n_candidates, sizeof(rc_candidate),
                                                 cmp_candidate_id);
-                if (!c)
-                        continue;
-                if (!c->has_employers)
+                bool placed = c && !c->has_employers;
+
+                for (size_t k = 0; c && !placed && k < c->n_employers; k++)
+                        placed = strcmp(c->employers[k], slot->employer) == 0;
+                if (placed && qualifies(c, needs))
                         return true;
-                for (size_t k = 0; k < c->n_employers; k++)
-                        if (strcmp(c->employers[k], employer) == 0)
-                                return true;
         }
         return false;
 }
@@ -459,7 +487,7 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                 case RC_KIND_TIMETABLE:
                         affected = (timetable_covers(doc, slot->week) ||
                                     (old && timetable_covers(old, slot->week))) &&
-                                   (changed.failed || placed_at(s, &changed, slot->employer));
+                                   (changed.failed || may_work_for(s, &changed, slot));
                         break;
                 case RC_KIND_CANDIDATES:
                         affected = true;

@@ -260,15 +260,19 @@ static void submit_timetable(h_daemon *d, const char *const *from, const char *c
 }
 
 /* Which rosters a timetable change re-plans, and in what order, with one
- * worker. c-5 is placed at bakery-noord but never works there (A0, the
- * oven needs A1).
+ * worker. Two more candidates are placed at bakery-noord and never work
+ * there: c-5 meets the oven's language (A1) but may work 1 hour a week
+ * (blocks are 3 hours at least); c-6 is A0.
  * 1. c-3 and c-5 join the Saturday class, in the middle of c-3's Saturday
  *    shift at garage-zuid: both employers have someone touched by the
- *    change, so both are re-planned, garage-zuid first although
- *    bakery-noord comes first otherwise: its plan gives work to c-3,
- *    bakery-noord's gives none to c-5.
+ *    change who may work there, so both are re-planned, garage-zuid first
+ *    although bakery-noord comes first otherwise: its plan has c-3 at
+ *    work during the class, bakery-noord's has no work for c-5.
  * 2. c-1's Tuesday class moves an hour: only bakery-noord is re-planned,
- *    since nobody of that class may work at garage-zuid. */
+ *    since nobody of that class may work at garage-zuid.
+ * 3. A new Friday class for c-6 alone: nothing is re-planned, since c-6
+ *    may not work at bakery-noord (language) nor at garage-zuid (not
+ *    placed there). */
 static void test_replan_scope_and_order(void **state) {
         static const char config[] = "kind: config\nversion: 1\n"
                                      "solver: {time_limit: 10s, gap: 0, workers: 1}\n"
@@ -277,7 +281,9 @@ static void test_replan_scope_and_order(void **state) {
                                              "shift-needs-bakery.yaml", "shift-needs-garage.yaml",
                                              NULL };
         static const char c5[] = "kind: candidates\nversion: 1\ncandidates:\n"
-                                 "  - {id: c-5, language: A0, hours: {min: 0, target: 0, max: 20},\n"
+                                 "  - {id: c-5, language: B1, hours: {min: 0, target: 0, max: 1},\n"
+                                 "     employers: [bakery-noord]}\n"
+                                 "  - {id: c-6, language: A0, hours: {min: 0, target: 0, max: 20},\n"
                                  "     employers: [bakery-noord]}\n";
         static const char *const saturday[] = { "participants: [c-4]" };
         static const char *const saturday_joined[] = { "participants: [c-3, c-4, c-5]" };
@@ -285,6 +291,14 @@ static void test_replan_scope_and_order(void **state) {
                                             "{day: tue, start: \"14:00\", end: \"16:00\"}" };
         static const char *const both_moved[] = { "participants: [c-3, c-4, c-5]",
                                                   "{day: tue, start: \"15:00\", end: \"17:00\"}" };
+        static const char *const all[] = { "participants: [c-4]",
+                                           "{day: tue, start: \"14:00\", end: \"16:00\"}",
+                                           "groups:\n" };
+        static const char *const all_moved[] = {
+                "participants: [c-3, c-4, c-5]", "{day: tue, start: \"15:00\", end: \"17:00\"}",
+                "groups:\n  - id: groep-vrijdag\n    level: A0\n    location: noord\n"
+                "    sessions:\n      - {day: fri, start: \"09:00\", end: \"11:00\"}\n"
+                "    participants: [c-6]\n" };
         const char *bakery_line = "Solving 2026-W49 for bakery-noord (re-plan)";
         const char *garage_line = "Solving 2026-W49 for garage-zuid (re-plan)";
         h_daemon d;
@@ -323,6 +337,13 @@ static void test_replan_scope_and_order(void **state) {
         free(log);
 
         submit_timetable(&d, both, both_moved, 2);
+        log = wait_replans(&d, bakery_line, 2);
+        assert_int_equal(count_of(log, bakery_line), 2);
+        assert_int_equal(count_of(log, garage_line), 1);
+        free(log);
+
+        submit_timetable(&d, all, all_moved, 3);
+        usleep(1500 * 1000);            /* three times the coalescing delay */
         log = wait_replans(&d, bakery_line, 2);
         assert_int_equal(count_of(log, bakery_line), 2);
         assert_int_equal(count_of(log, garage_line), 1);
