@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -209,6 +210,10 @@ bool h_start(h_daemon *d, const char *const *env, bool activate) {
         if (pid == 0) {
                 char notify[256];
                 int log = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+                /* A test that fails between start and stop leaves no daemon
+                 * behind: it is told to stop when the test program ends. */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
 
                 if (log >= 0) {
                         dup2(log, STDERR_FILENO);
