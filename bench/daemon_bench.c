@@ -557,7 +557,7 @@ static double median(const double *v, int n) {
 /* ---- The daemon ------------------------------------------------------- */
 
 typedef struct daemon_run {
-        char dir[64];
+        char dir[80];
         char socket[128];
         char state[128];
         pid_t pid;
@@ -568,7 +568,11 @@ static void start_daemon(daemon_run *d) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         int fd;
 
-        snprintf(d->dir, sizeof d->dir, "/tmp/rosterd-bench-XXXXXX");
+        /* $TMPDIR puts the state directory on another file system. */
+        const char *tmp = getenv("TMPDIR");
+        if (snprintf(d->dir, sizeof d->dir, "%s/rosterd-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+            (int) sizeof d->dir)
+                die("TMPDIR is too long");
         if (!mkdtemp(d->dir))
                 die("mkdtemp: %s", strerror(errno));
         snprintf(d->socket, sizeof d->socket, "%s/rosterd.sock", d->dir);
