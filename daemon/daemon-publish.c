@@ -430,12 +430,27 @@ static bool qualifies(const rc_candidate *c, const rc_document *needs) {
         return false;
 }
 
-/* Whether a touched candidate may work for the employer of @slot: placed
- * there (or anywhere), and meeting the language and skills of one of its
- * positions that week. Each employer's rosters are planned apart, with
- * the others' approved rosters fixed, so the classes of anyone else cannot
- * change its plan. Participants who are not candidates are ignored (SPEC
- * §10.13). */
+/* Whether @c may work for the employer of @slot, whose shift needs that
+ * week are @needs: placed there (or anywhere) and meeting the language and
+ * skills of one of its positions. Each employer's rosters are planned
+ * apart, with the others' approved rosters fixed, so a change to anyone
+ * else cannot change its plan. */
+static bool may_work(const rc_candidate *c, const rc_document *needs, const rd_slot *slot) {
+        bool placed = !c->has_employers;
+
+        for (size_t k = 0; !placed && k < c->n_employers; k++)
+                placed = strcmp(c->employers[k], slot->employer) == 0;
+        return placed && qualifies(c, needs);
+}
+
+static const rc_candidate *find_candidate(const rd_server *s, const char *id) {
+        return bsearch(id, s->corpus.candidates, s->corpus.n_candidates, sizeof(rc_candidate),
+                       cmp_candidate_id);
+}
+
+/* Whether a candidate touched by a new timetable may work for the
+ * employer of @slot. Participants who are not candidates are ignored
+ * (SPEC §10.13). */
 static bool may_work_for(const rd_server *s, const touched *t, const rd_slot *slot) {
         const rc_document *needs = rc_corpus_shift_needs(&s->corpus, slot->employer, slot->week);
 
@@ -443,22 +458,104 @@ static bool may_work_for(const rd_server *s, const touched *t, const rd_slot *sl
         if (!needs)
                 return true;
         for (size_t i = 0; i < t->n; i++) {
-                const rc_candidate *c = bsearch(t->ids[i], s->corpus.candidates,
-                                                s->corpus.n_candidates, sizeof(rc_candidate),
-                                                cmp_candidate_id);
-                bool placed = c && !c->has_employers;
-
-                for (size_t k = 0; c && !placed && k < c->n_employers; k++)
-                        placed = strcmp(c->employers[k], slot->employer) == 0;
-                if (placed && qualifies(c, needs))
+                const rc_candidate *c = find_candidate(s, t->ids[i]);
+                if (c && may_work(c, needs, slot))
                         return true;
         }
+        return false;
+}
+
+/* ---- Candidates that a candidates document changes -------------------- */
+
+static bool same_strings(char *const *a, size_t na, char *const *b, size_t nb) {
+        if (na != nb)
+                return false;
+        for (size_t i = 0; i < na; i++)
+                if (strcmp(a[i], b[i]) != 0)
+                        return false;
+        return true;
+}
+
+static bool same_unavailable(const rc_unavailable *a, const rc_unavailable *b) {
+        return a->dated == b->dated &&
+               (!a->dated || (a->date.year == b->date.year && a->date.month == b->date.month &&
+                              a->date.day == b->date.day)) &&
+               (a->dated || a->day == b->day) && a->whole_day == b->whole_day &&
+               (a->whole_day || (a->start == b->start && a->end == b->end)) &&
+               same_text(a->reason, b->reason);
+}
+
+/* Whether @a and @b plan the same: everything but the name and where the
+ * entry was written. */
+static bool same_candidate(const rc_candidate *a, const rc_candidate *b) {
+        if (a->language != b->language || a->hours_min != b->hours_min ||
+            a->hours_target != b->hours_target || a->hours_max != b->hours_max ||
+            a->max_days != b->max_days || !same_text(a->home, b->home) ||
+            a->has_employers != b->has_employers ||
+            !same_strings(a->skills, a->n_skills, b->skills, b->n_skills) ||
+            !same_strings(a->employers, a->n_employers, b->employers, b->n_employers) ||
+            a->n_unavailable != b->n_unavailable)
+                return false;
+        for (size_t i = 0; i < a->n_unavailable; i++)
+                if (!same_unavailable(&a->unavailable[i], &b->unavailable[i]))
+                        return false;
+        return true;
+}
+
+/* The candidates a candidates document adds, changes or removes, each as
+ * it was (NULL: new) and as it will be (NULL: removed). */
+typedef struct changed_candidates {
+        const rc_candidate **before, **after;
+        size_t n;
+        bool failed;            /* out of memory: every roster */
+} changed_candidates;
+
+static void changed_by_candidates(const rd_server *s, const rc_candidates *doc,
+                                  changed_candidates *ret) {
+        size_t most = doc->n_candidates + doc->n_remove + 1;
+
+        *ret = (changed_candidates) {
+                .before = calloc(most, sizeof(*ret->before)),
+                .after = calloc(most, sizeof(*ret->after)),
+        };
+        if (!ret->before || !ret->after) {
+                ret->failed = true;
+                return;
+        }
+        for (size_t i = 0; i < doc->n_candidates; i++) {
+                const rc_candidate *old = find_candidate(s, doc->candidates[i].id);
+                if (old && same_candidate(old, &doc->candidates[i]))
+                        continue;
+                ret->before[ret->n] = old;
+                ret->after[ret->n++] = &doc->candidates[i];
+        }
+        for (size_t i = 0; i < doc->n_remove; i++) {
+                const rc_candidate *old = find_candidate(s, doc->remove[i]);
+                if (!old)
+                        continue;
+                ret->before[ret->n] = old;
+                ret->after[ret->n++] = NULL;
+        }
+}
+
+/* Whether a changed candidate may work, or might have worked, for the
+ * employer of @slot. */
+static bool change_reaches(const rd_server *s, const changed_candidates *c, const rd_slot *slot) {
+        const rc_document *needs = rc_corpus_shift_needs(&s->corpus, slot->employer, slot->week);
+
+        if (c->failed || !needs)
+                return true;
+        for (size_t i = 0; i < c->n; i++)
+                if ((c->before[i] && may_work(c->before[i], needs, slot)) ||
+                    (c->after[i] && may_work(c->after[i], needs, slot)))
+                        return true;
         return false;
 }
 
 void rd_replan_note_document(rd_server *s, const rc_document *doc) {
         const rc_document *old = NULL;
         touched changed = {};
+        changed_candidates people = {};
         const rd_slot **first = NULL;
         size_t n_first = 0;
 
@@ -470,6 +567,8 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                 changed.widen = longest_travel(rd_settings(s));
                 touched_by_timetable(&changed, old ? &old->timetable : NULL, &doc->timetable);
                 first = calloc(s->n_slots + 1, sizeof(*first));
+        } else if (doc->kind == RC_KIND_CANDIDATES) {
+                changed_by_candidates(s, &doc->candidates, &people);
         }
 
         for (size_t i = 0; i < s->n_slots; i++) {
@@ -490,7 +589,7 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
                                    (changed.failed || may_work_for(s, &changed, slot));
                         break;
                 case RC_KIND_CANDIDATES:
-                        affected = true;
+                        affected = change_reaches(s, &people, slot);
                         break;
                 default:
                         affected = false;
@@ -514,6 +613,8 @@ void rd_replan_note_document(rd_server *s, const rc_document *doc) {
         free(first);
         free(changed.ids);
         free(changed.sessions);
+        free(people.before);
+        free(people.after);
 }
 
 void rd_replan_free(rd_server *s) {

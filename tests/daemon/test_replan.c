@@ -183,9 +183,21 @@ static void test_no_change_no_event(void **state) {
         assert_int_equal(h_submit_file(&daemon_, "submit", "shift-needs-garage.yaml", &m), 0);
         assert_true(h_ok(&m));
         rd_message_done(&m);
-        assert_int_equal(h_submit_file(&daemon_, "submit", "candidates.yaml", &m), 0);
+        /* c-2 becomes unavailable on Sundays, when the bakery is closed. */
+        char *text = h_read_file(h_data("candidates.yaml"), NULL);
+        assert_non_null(text);
+        static const char from[] = "employers: [bakery-noord]\n  - id: c-3";
+        char *at = strstr(text, from), *changed = NULL;
+        assert_non_null(at);
+        assert_true(asprintf(&changed, "%.*semployers: [bakery-noord]\n    unavailable:\n"
+                                       "      - {day: sun}\n  - id: c-3%s",
+                             (int) (at - text), text, at + strlen(from)) > 0);
+        assert_int_equal(h_call(&daemon_, "op: submit\nname: candidates.yaml\n", changed,
+                                strlen(changed), &m), 0);
         assert_true(h_ok(&m));
         rd_message_done(&m);
+        free(text);
+        free(changed);
         /* The re-plan of bakery-noord runs and finds the open proposal again. */
         long long end = h_now_ms() + 60000;
         while (solved() == before && h_now_ms() < end)
@@ -272,7 +284,8 @@ static void submit_timetable(h_daemon *d, const char *const *from, const char *c
  *    since nobody of that class may work at garage-zuid.
  * 3. A new Friday class for c-6 alone: nothing is re-planned, since c-6
  *    may not work at bakery-noord (language) nor at garage-zuid (not
- *    placed there). */
+ *    placed there).
+ * 4. The same for candidates documents (see there). */
 static void test_replan_scope_and_order(void **state) {
         static const char config[] = "kind: config\nversion: 1\n"
                                      "solver: {time_limit: 10s, gap: 0, workers: 1}\n"
@@ -347,6 +360,34 @@ static void test_replan_scope_and_order(void **state) {
         log = wait_replans(&d, bakery_line, 2);
         assert_int_equal(count_of(log, bakery_line), 2);
         assert_int_equal(count_of(log, garage_line), 1);
+        free(log);
+
+        /* 4. The candidates again, unchanged: nothing to re-plan. Then c-4,
+         *    who may work only at garage-zuid, gets fewer hours: only
+         *    garage-zuid is re-planned. */
+        assert_int_equal(h_submit_file(&d, "submit", "candidates.yaml", &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+        usleep(1500 * 1000);
+        log = wait_replans(&d, bakery_line, 2);
+        assert_int_equal(count_of(log, bakery_line), 2);
+        assert_int_equal(count_of(log, garage_line), 1);
+        free(log);
+        char *people = h_read_file(h_data("candidates.yaml"), NULL), *fewer = NULL;
+        assert_non_null(people);
+        static const char c4_hours[] = "language: A1\n    hours: {min: 0, target: 8, max: 20}";
+        char *at = strstr(people, c4_hours);
+        assert_non_null(at);
+        assert_true(asprintf(&fewer, "%.*slanguage: A1\n    hours: {min: 0, target: 6, max: 12}%s",
+                             (int) (at - people), people, at + strlen(c4_hours)) > 0);
+        assert_int_equal(h_call(&d, "op: submit\nname: candidates.yaml\n", fewer, strlen(fewer), &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+        free(people);
+        free(fewer);
+        log = wait_replans(&d, garage_line, 2);
+        assert_int_equal(count_of(log, bakery_line), 2);
+        assert_int_equal(count_of(log, garage_line), 2);
         free(log);
         assert_int_equal(h_stop(&d), 0);
         h_cleanup(&d);
