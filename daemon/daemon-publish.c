@@ -444,6 +444,8 @@ static bool may_work(const rc_candidate *c, const rc_document *needs, const rd_s
 }
 
 static const rc_candidate *find_candidate(const rd_server *s, const char *id) {
+        if (s->corpus.n_candidates == 0)
+                return NULL;
         return bsearch(id, s->corpus.candidates, s->corpus.n_candidates, sizeof(rc_candidate),
                        cmp_candidate_id);
 }
