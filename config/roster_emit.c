@@ -308,8 +308,16 @@ static void emit_position(emit *e, const rs_problem *p, const rs_solution *s, si
                                 emit_key_long(e, "missing", u->missing);
                         emit_str(e, "why");
                         emit_seq_start(e, false);
-                        for (size_t j = 0; j < u->n_why; j++)
+                        for (size_t j = 0; j < u->n_why; j++) {
+                                /* Who is placed elsewhere is the account
+                                 * managers' business, and whether they are
+                                 * listed depends on their classes and
+                                 * other work. */
+                                if (view == RC_VIEW_EMPLOYER &&
+                                    u->why[j].reason == RS_REASON_NOT_PLACED)
+                                        continue;
                                 emit_why(e, p, &u->why[j], view);
+                        }
                         emit_seq_end(e);
                         emit_map_end(e);
                 }

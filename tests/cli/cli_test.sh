@@ -81,6 +81,19 @@ else
         ok "employer view has no private fields"
 fi
 
+# candidates placed elsewhere who could have helped: in the full view only
+examples="$data/../../../config/examples"
+"$rosterd" --solve --week 2026-W49 --employer buurtvers-woensel --format yaml "$examples"/*.yaml \
+        >"$tmp/full.yaml" 2>/dev/null
+"$rosterd" --solve --week 2026-W49 --employer buurtvers-woensel --format yaml --view employer \
+        "$examples"/*.yaml >"$tmp/employer.yaml" 2>/dev/null
+if grep -q 'reason: not-placed' "$tmp/full.yaml" && grep -q 'why:' "$tmp/employer.yaml" &&
+   ! grep -q 'not-placed' "$tmp/employer.yaml"; then
+        ok "not-placed entries are in the full view only"
+else
+        fail "not-placed entries in the views" "$tmp/employer.yaml"
+fi
+
 # table output
 "$rosterd" --solve --week 2026-W49 --format table "${good[@]}" >"$tmp/table.txt" 2>"$tmp/err"
 if grep -q 'c-001 Amal' "$tmp/table.txt" && grep -q '^  shift' "$tmp/table.txt"; then
