@@ -370,6 +370,18 @@ void rd_replan_note_week(rd_server *s, rc_week week, const char *except);
 bool rd_replan_noted(const rd_server *s, const rd_slot *slot);
 void rd_replan_free(rd_server *s);
 
+/* What an accepted document changes (daemon-scope.c). rd_scope_new()
+ * compares @doc with the documents in force, so call it before @doc goes
+ * into the corpus; NULL when out of memory (then count every roster as
+ * changed). rd_scope_changes(): whether it changes the input of @slot's
+ * rosters. rd_scope_may_break(): whether the plan in force of @slot may
+ * now break a rule (someone at work during one of their new classes). */
+typedef struct rd_scope rd_scope;
+rd_scope *rd_scope_new(const rd_server *s, const rc_document *doc);
+bool rd_scope_changes(const rd_server *s, const rd_scope *scope, const rd_slot *slot);
+bool rd_scope_may_break(const rd_scope *scope, const rd_slot *slot);
+void rd_scope_free(rd_scope *scope);
+
 /* rc_week_index() of the week that holds today ($ROSTERD_TODAY, a date,
  * replaces the clock for demos and tests of weeks far from now). */
 long rd_today_week_index(void);
