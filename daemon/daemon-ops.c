@@ -579,6 +579,41 @@ static int compare_slot_ptr(const void *a, const void *b) {
         return strcmp(x->employer, y->employer);
 }
 
+/* Takes one roster of a finished solve as @slot's new proposal, setting
+ * *ret_slot. A re-plan renews only rosters that exist, and only when the
+ * plan differs from the one in force; otherwise nothing is stored and
+ * *ret_slot stays NULL. Returns 0 or a negative errno. */
+static int take_roster(rd_server *s, const rd_job *job, const char *employer, const char *full,
+                       size_t full_size, const char *view, size_t view_size, rd_slot **ret_slot) {
+        rd_slot *slot = rd_state_slot(s, employer, job->week, !job->replan);
+
+        if (!slot)
+                return 0;
+        rd_roster *current = rd_slot_open_proposal(slot);
+        if (!current)
+                current = slot->approved;
+        if (job->replan && (!current || rd_changes_count(current->full, current->full_size, full,
+                                                         full_size) == 0)) {
+                /* Still right for the inputs this solve read. */
+                if (current)
+                        current->confirmed = job->revision;
+                return 0;
+        }
+        char *full_copy = strndup(full, full_size);
+        char *view_copy = strndup(view, view_size);
+        if (!full_copy || !view_copy) {
+                free(full_copy);
+                free(view_copy);
+                return -ENOMEM;
+        }
+        int r = rd_state_add_proposal(s, slot, job->revision, full_copy, full_size, view_copy,
+                                      view_size);
+        if (r < 0)
+                return r;
+        *ret_slot = slot;
+        return 0;
+}
+
 void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                      const char *message, const rd_node *result, const char *body,
                      size_t body_size) {
@@ -632,38 +667,12 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
          * twice. The order of storing does not matter: one revision. */
         size_t header_size = ok ? (size_t) (body - rd_buf_data(&job->output)) : 0;
         for (size_t i = n; ok && i > 0; i--) {
-                const rd_node *e = rosters->items[i - 1];
-                const char *employer = rd_node_get_text(e, "employer");
+                const char *employer = rd_node_get_text(rosters->items[i - 1], "employer");
                 const char *full = rd_buf_data(&job->output) + header_size + texts[i - 1].at;
-                size_t full_size = texts[i - 1].full, employer_size = texts[i - 1].view;
-                const char *view = full + full_size;
+                rd_slot *slot = NULL;
 
-                rd_slot *slot = rd_state_slot(s, employer, job->week, !job->replan);
-                if (!slot)
-                        goto next;
-                /* A re-plan renews only rosters that exist, and only when
-                 * the plan differs from the one in force. */
-                rd_roster *current = rd_slot_open_proposal(slot);
-                if (!current)
-                        current = slot->approved;
-                if (job->replan && (!current ||
-                                    rd_changes_count(current->full, current->full_size, full,
-                                                     full_size) == 0)) {
-                        /* Still right for the inputs this solve read. */
-                        if (current)
-                                current->confirmed = job->revision;
-                        goto next;
-                }
-                char *full_copy = strndup(full, full_size);
-                char *view_copy = strndup(view, employer_size);
-                if (!full_copy || !view_copy) {
-                        free(full_copy);
-                        free(view_copy);
-                        r = -ENOMEM;
-                } else {
-                        r = rd_state_add_proposal(s, slot, job->revision, full_copy, full_size,
-                                                  view_copy, employer_size);
-                }
+                r = take_roster(s, job, employer, full, texts[i - 1].full,
+                                full + texts[i - 1].full, texts[i - 1].view, &slot);
                 if (r < 0) {
                         f.employer = employer;
                         rd_log(LOG_ERR, &f, "Cannot store the proposal of %s in %s: %s", employer,
@@ -673,8 +682,8 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
                         message = "cannot store the proposal";
                         break;
                 }
-                stored[n_stored++] = slot;
-        next:
+                if (slot)
+                        stored[n_stored++] = slot;
                 rd_buf_truncate(&job->output, header_size + texts[i - 1].at);
         }
         free(texts);
