@@ -117,8 +117,11 @@ static int add_shift_needs(rc_corpus *corpus, rc_document *doc) {
         if (reserve(&corpus->shift_needs, corpus->n_shift_needs) < 0)
                 return -ENOMEM;
         corpus->shift_needs[corpus->n_shift_needs++] = doc;
+        /* Only the new document's employer can have documents shadowed. */
         for (size_t i = corpus->n_shift_needs - 1; i > 0; i--)
-                if (shadowed(corpus, i - 1))
+                if (strcmp(corpus->shift_needs[i - 1]->shift_needs.employer,
+                           doc->shift_needs.employer) == 0 &&
+                    shadowed(corpus, i - 1))
                         remove_at(corpus->shift_needs, &corpus->n_shift_needs, i - 1);
         return 0;
 }

@@ -257,7 +257,9 @@ struct rd_server {
 
         rd_store store;
         rd_doc *docs;                   /* revision order */
-        size_t n_docs;
+        size_t n_docs, cap_docs;
+        size_t *with_text;              /* indexes into docs of those holding their text */
+        size_t n_with_text;
         rd_owner *owners;               /* sorted by id */
         size_t n_owners;
         rd_slot **slots;

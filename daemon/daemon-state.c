@@ -396,63 +396,58 @@ static int owners_update(rd_server *s, const rc_candidates *c, long revision) {
         return 0;
 }
 
-static int compare_ptr(const void *a, const void *b) {
-        uintptr_t x = (uintptr_t) *(const void *const *) a, y = (uintptr_t) *(const void *const *) b;
-
-        return (x > y) - (x < y);
+static bool in_list(rc_document *const *v, size_t n, const rc_document *doc) {
+        for (size_t i = 0; i < n; i++)
+                if (v[i] == doc)
+                        return true;
+        return false;
 }
 
-static int compare_long(const void *a, const void *b) {
-        long x = *(const long *) a, y = *(const long *) b;
-
-        return (x > y) - (x < y);
+/* Whether the text of @d may still hold in some week, now that the
+ * document of @added went into the corpus. Adding a document drops only documents of its own
+ * kind (shift needs: of its own employer), so the others are kept
+ * without a look; what else the corpus holds is not walked. */
+static bool still_holds(const rd_server *s, const rd_doc *d, const rd_doc *added) {
+        if (d->kind != added->kind)
+                return true;
+        switch (d->kind) {
+        case RC_KIND_SHIFT_NEEDS:
+                if (strcmp(d->key, added->key) != 0)
+                        return true;
+                return in_list(s->corpus.shift_needs, s->corpus.n_shift_needs, d->live);
+        case RC_KIND_TIMETABLE:
+                return in_list(s->corpus.timetables, s->corpus.n_timetables, d->live);
+        case RC_KIND_CANDIDATES:
+                for (size_t i = 0; i < s->n_owners; i++)
+                        if (s->owners[i].revision == d->revision)
+                                return true;
+                return false;
+        default:
+                return true;
+        }
 }
 
 /* Forgets the text of documents that can no longer hold in any week:
  * shift-needs and timetables the corpus dropped, candidates documents
- * none of whose candidates is still theirs. Sorted lists of what holds
- * keep this linear in the documents that still have their text. */
-static void sweep(rd_server *s) {
-        size_t n_live = s->corpus.n_shift_needs + s->corpus.n_timetables;
-        const void **live = malloc((n_live + 1) * sizeof(*live));
-        long *owners = malloc((s->n_owners + 1) * sizeof(*owners));
+ * none of whose candidates is still theirs. Only the documents that still
+ * have their text are looked at, so a submission costs the same with ten
+ * or a hundred thousand stored revisions. */
+static void sweep(rd_server *s, const rd_doc *added) {
+        size_t kept = 0;
 
-        if (!live || !owners) {
-                /* Keeping texts is always safe. */
-                free(live);
-                free(owners);
-                return;
-        }
-        for (size_t i = 0; i < s->corpus.n_shift_needs; i++)
-                live[i] = s->corpus.shift_needs[i];
-        for (size_t i = 0; i < s->corpus.n_timetables; i++)
-                live[s->corpus.n_shift_needs + i] = s->corpus.timetables[i];
-        qsort(live, n_live, sizeof(*live), compare_ptr);
-        for (size_t i = 0; i < s->n_owners; i++)
-                owners[i] = s->owners[i].revision;
-        qsort(owners, s->n_owners, sizeof(*owners), compare_long);
+        for (size_t k = 0; k < s->n_with_text; k++) {
+                rd_doc *d = &s->docs[s->with_text[k]];
 
-        for (size_t i = 0; i < s->n_docs; i++) {
-                rd_doc *d = &s->docs[i];
-                bool holds;
-
-                if (!d->text)
+                if (still_holds(s, d, added)) {
+                        s->with_text[kept++] = s->with_text[k];
                         continue;
-                if (d->kind == RC_KIND_CANDIDATES)
-                        holds = s->n_owners > 0 && bsearch(&d->revision, owners, s->n_owners,
-                                                           sizeof(*owners), compare_long);
-                else
-                        holds = n_live > 0 && bsearch(&d->live, live, n_live, sizeof(*live),
-                                                      compare_ptr);
-                if (holds)
-                        continue;
+                }
                 free(d->text);
                 d->text = NULL;
                 d->size = 0;
                 d->live = NULL;
         }
-        free(live);
-        free(owners);
+        s->n_with_text = kept;
 }
 
 /* Takes @doc into the index and the corpus; the file already exists. */
@@ -462,10 +457,19 @@ int rd_state_take(rd_server *s, rc_document *doc, const char *file, const char *
         rd_doc *more;
         int r;
 
-        more = realloc(s->docs, (s->n_docs + 1) * sizeof(*more));
-        if (!more)
-                return -ENOMEM;
-        s->docs = more;
+        if (s->n_docs == s->cap_docs) {
+                size_t cap = s->cap_docs ? 2 * s->cap_docs : 64;
+                size_t *with_text = realloc(s->with_text, cap * sizeof(*with_text));
+
+                if (!with_text)
+                        return -ENOMEM;
+                s->with_text = with_text;
+                more = realloc(s->docs, cap * sizeof(*more));
+                if (!more)
+                        return -ENOMEM;
+                s->docs = more;
+                s->cap_docs = cap;
+        }
         r = rd_doc_name(doc, &d.name, &d.key);
         if (r < 0)
                 return r;
@@ -499,10 +503,11 @@ int rd_state_take(rd_server *s, rc_document *doc, const char *file, const char *
                 doc_done(&d);
                 return r;
         }
+        s->with_text[s->n_with_text++] = s->n_docs;
         s->docs[s->n_docs++] = d;
         if (revision > s->last_revision)
                 s->last_revision = revision;
-        sweep(s);
+        sweep(s, &s->docs[s->n_docs - 1]);
         if (ret)
                 *ret = &s->docs[s->n_docs - 1];
         return 0;
@@ -747,7 +752,10 @@ void rd_state_free(rd_server *s) {
                 doc_done(&s->docs[i]);
         free(s->docs);
         s->docs = NULL;
-        s->n_docs = 0;
+        s->n_docs = s->cap_docs = 0;
+        free(s->with_text);
+        s->with_text = NULL;
+        s->n_with_text = 0;
         for (size_t i = 0; i < s->n_owners; i++)
                 free(s->owners[i].id);
         free(s->owners);
