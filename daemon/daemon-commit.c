@@ -273,8 +273,10 @@ int rd_commit_setup(rd_server *s) {
         r = sd_event_add_defer(s->event, &c->kick, on_kick, c);
         if (r < 0)
                 return r;
-        /* After every pending read, so that one batch takes them all. */
-        sd_event_source_set_priority(c->kick, SD_EVENT_PRIORITY_IDLE);
+        /* At the loop's own priority: the helper starts on what has come
+         * while the loop goes on reading, so writing to disk and taking in
+         * requests overlap. What comes meanwhile is the next batch. */
+        sd_event_source_set_priority(c->kick, SD_EVENT_PRIORITY_NORMAL);
         sd_event_source_set_enabled(c->kick, SD_EVENT_OFF);
 
         /* It inherits the blocked signals, so only the loop takes

@@ -437,6 +437,11 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
                         }
                         rd_buf_commit(&c->in, (size_t) n);
                         budget -= (size_t) n < budget ? (size_t) n : budget;
+                        /* A short read emptied the socket; the level-triggered
+                         * event comes again when more arrives. Saves the
+                         * recv that would only say EAGAIN. */
+                        if ((size_t) n < READ_CHUNK)
+                                break;
                 }
                 if (!c->dead && !c->subscriber)
                         arm_idle(c);
