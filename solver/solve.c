@@ -89,6 +89,14 @@ static void note_size(solve_ctx *ctx) {
  * time limit (docs/solver.md has the measurements); such components get
  * the heuristic's roster and bounds that need no LP. */
 #define DIRECT_MAX_OPTIONS 20000
+/* The largest component the pattern master works on. Its LPs grow with
+ * the segments and candidates: on the benchmark's eindhoven weeks
+ * (150,000-210,000 options in one component) and its region week (2.6
+ * million) it never improved the roster, and its bound stayed far above
+ * the Lagrangian one, in 25 % of a 60 s or 120 s solve; on small
+ * components it proves what the Lagrangian bound cannot (people limits,
+ * solver.cases test_pattern_bound_proves). */
+#define MASTER_MAX_OPTIONS 100000
 /* The largest model opts.write_lp writes. */
 #define WRITE_LP_MAX_OPTIONS 1000000
 
@@ -266,6 +274,20 @@ static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_
         return 0;
 }
 
+/* The Lagrangian bound on goal 1 alone, until @deadline. */
+static int coverage_bound(solve_ctx *ctx, const rs_comp *comp, double deadline,
+                          double *ret_covered_max) {
+        double bound = HUGE_VAL;
+        int r;
+
+        r = rs_coverage_bound(&ctx->prep, comp, deadline, 150, covered_now(ctx, comp), NULL, NULL,
+                              &bound);
+        if (r < 0)
+                return r;
+        *ret_covered_max = round_covered(ctx, comp, bound);
+        return 0;
+}
+
 /* The part that calls GLPK. A GLPK error longjmps out of here. */
 static int solve_glpk(solve_ctx *ctx) {
         rs_prep *prep = &ctx->prep;
@@ -360,15 +382,23 @@ static int solve_glpk(solve_ctx *ctx) {
 
                         /* A roster, the bound with its patterns, the pattern
                          * MIP, and the local search again from its roster for
-                         * the goals after coverage. */
+                         * the goals after coverage. Above MASTER_MAX_OPTIONS
+                         * the bound alone, and the local search gets the
+                         * pattern MIP's time. */
+                        bool master = comp->n_opts <= MASTER_MAX_OPTIONS;
+
                         r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds * 0.4 : 0, true, ctx->chosen);
                         if (r < 0)
                                 return r;
                         r = static_bounds(ctx, comp, acc);
                         if (r < 0)
                                 return r;
-                        r = bound_and_patterns(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
-                                               seconds > 0 ? start + seconds * 0.8 : 0, &covered_max);
+                        if (master)
+                                r = bound_and_patterns(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
+                                                       seconds > 0 ? start + seconds * 0.8 : 0, &covered_max);
+                        else
+                                r = coverage_bound(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
+                                                   &covered_max);
                         if (r < 0)
                                 return r;
                         r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds : 0, true, ctx->chosen);
