@@ -768,7 +768,6 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
  * a class that moved. */
 static bool proposal_out_of_date(rd_server *s, const rd_slot *slot, const rd_roster *open, char *why,
                                  size_t size) {
-        long index = rc_week_index(slot->week);
         /* A re-plan that found it unchanged read newer inputs. */
         long made = open->confirmed > open->revision ? open->confirmed : open->revision;
 
@@ -777,18 +776,13 @@ static bool proposal_out_of_date(rd_server *s, const rd_slot *slot, const rd_ros
                                     "that one when it is published");
                 return true;
         }
-        for (size_t i = 0; i < s->n_slots; i++) {
-                const rd_slot *o = s->slots[i];
-                long oi = rc_week_index(o->week);
+        /* An approval since that is input of this roster (op_approve). */
+        if (slot->input_approved_seq > made && slot->input_approved_by) {
+                const rd_slot *o = slot->input_approved_by;
 
-                if (o == slot || !o->approved || (oi != index && oi != index - 1))
-                        continue;
-                /* Rosters of one solve of the whole week were planned together. */
-                if (o->approved->seq > made && o->approved->revision != open->revision) {
-                        snprintf(why, size, "the roster of %s in %s was approved after it was made; "
-                                            "propose again", o->employer, o->week_text);
-                        return true;
-                }
+                snprintf(why, size, "the roster of %s in %s was approved after it was made; "
+                                    "propose again", o->employer, o->week_text);
+                return true;
         }
         return false;
 }
@@ -847,10 +841,13 @@ static void op_approve(rd_conn *c, const rd_request *req) {
                         return;
                 }
         }
+        /* Whose rosters it is input of, from the plan and the one it replaces. */
+        rd_scope *scope = rd_scope_of_approval(s, open, slot->approved);
         r = rd_state_approve(s, slot);
         if (r == 0)
                 r = rd_store_sync(&s->store);
         if (r < 0) {
+                rd_scope_free(scope);
                 rd_log(LOG_ERR, &f, "Cannot store the approval of %s in %s: %s", employer, text,
                        strerror(-r));
                 rd_send_error(c, req->id, RD_ERR_INTERNAL, NULL, "cannot store the approval: %s",
@@ -865,20 +862,27 @@ static void op_approve(rd_conn *c, const rd_request *req) {
                slot->approved->revision, (unsigned) c->peer.uid);
         rd_publish(s, slot, slot->approved, RD_EVENT_APPROVED, false);
         /* Its blocks are now fixed work for the other employers of the
-         * week (except for rosters of the same solve, proposed or already
-         * approved, which planned them together), and rest against them
-         * counts in the next week. */
+         * week where its people may work (except for rosters of the same
+         * solve, proposed or already approved, which planned them
+         * together), and rest against them counts in the next week. */
         for (size_t i = 0; i < s->n_slots; i++) {
                 rd_slot *o = s->slots[i];
                 rd_roster *o_open = rd_slot_open_proposal(o);
                 long solve = slot->approved->revision;
+                long oi = rc_week_index(o->week), wi = rc_week_index(week);
 
-                if (o != slot && rc_week_index(o->week) == rc_week_index(week) &&
-                    !(o_open && o_open->revision == solve) &&
-                    !(!o_open && o->approved && o->approved->revision == solve))
-                        rd_replan_note_slot(s, o);
+                if (o == slot || (oi != wi && oi != wi + 1))
+                        continue;
+                if (oi == wi && ((o_open && o_open->revision == solve) ||
+                                 (!o_open && o->approved && o->approved->revision == solve)))
+                        continue;
+                if (scope && !rd_scope_changes(s, scope, o))
+                        continue;
+                o->input_approved_seq = slot->approved->seq;
+                o->input_approved_by = slot;
+                rd_replan_note_slot(s, o);
         }
-        rd_replan_note_week(s, rc_week_from_index(rc_week_index(week) + 1), NULL);
+        rd_scope_free(scope);
 
         rd_reply_begin(&w, &out, req->id, true);
         rd_yw_key_str(&w, "employer", employer);

@@ -107,10 +107,6 @@ static bool has_rosters(const rd_slot *slot) {
         return slot->approved || rd_slot_open_proposal(slot);
 }
 
-static bool same_week(rc_week a, rc_week b) {
-        return a.year == b.year && a.week == b.week;
-}
-
 static int on_replan(sd_event_source *src, uint64_t usec, void *userdata) {
         rd_server *s = userdata;
         rd_replan *items = s->replan;
@@ -197,12 +193,6 @@ bool rd_replan_noted(const rd_server *s, const rd_slot *slot) {
         return false;
 }
 
-void rd_replan_note_week(rd_server *s, rc_week week, const char *except) {
-        for (size_t i = 0; i < s->n_slots; i++)
-                if (same_week(s->slots[i]->week, week) &&
-                    (!except || strcmp(s->slots[i]->employer, except) != 0))
-                        rd_replan_note_slot(s, s->slots[i]);
-}
 
 void rd_replan_note_document(rd_server *s, const rc_document *doc) {
         rd_scope *scope = rd_scope_new(s, doc);

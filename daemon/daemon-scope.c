@@ -6,7 +6,9 @@
  * shift needs, the timetables and candidates documents as far as they
  * concern someone who may work there, and the configuration. A change to
  * anyone else cannot change its plan; only its why-lists may (who else
- * could have helped), and those are not re-planned for. */
+ * could have helped), and those are not re-planned for. Likewise an
+ * approved roster is fixed work (and rest into the next week) only for
+ * the rosters of employers where someone at work in it may work. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,11 +370,45 @@ static bool change_reaches(const rd_server *s, const changed_candidates *c, cons
 /* ---- The scope of one document ---------------------------------------- */
 
 struct rd_scope {
-        const rc_document *doc;
+        const rc_document *doc;         /* NULL: an approval */
         const rc_document *old;         /* a timetable: the school's one in force */
-        touched changed;                /* a timetable: who and which sessions */
+        touched changed;                /* a timetable: who and which sessions; an
+                                         * approval: who is at work */
         changed_candidates people;      /* a candidates document */
 };
+
+/* The candidates at work in @roster's plan (ids of the corpus's
+ * candidates: one no longer there works nowhere). */
+static void touch_workers(const rd_server *s, touched *t, const rd_roster *roster) {
+        char id[256];
+        int start, end;
+
+        if (!roster)
+                return;
+        const char *stop = roster->full + roster->full_size;
+        for (const char *line = roster->full; line < stop;) {
+                const char *eol = memchr(line, '\n', (size_t) (stop - line));
+                if (!eol)
+                        eol = stop;
+                if (eol - line < 512 && parse_assignment(line, id, sizeof id, &start, &end)) {
+                        const rc_candidate *c = find_candidate(s, id);
+                        if (c)
+                                touch(t, c->id);
+                }
+                line = eol + 1;
+        }
+}
+
+rd_scope *rd_scope_of_approval(const rd_server *s, const rd_roster *approved,
+                               const rd_roster *replaced) {
+        rd_scope *scope = calloc(1, sizeof(*scope));
+
+        if (!scope)
+                return NULL;
+        touch_workers(s, &scope->changed, approved);
+        touch_workers(s, &scope->changed, replaced);
+        return scope;
+}
 
 rd_scope *rd_scope_new(const rd_server *s, const rc_document *doc) {
         rd_scope *scope = calloc(1, sizeof(*scope));
@@ -397,6 +433,8 @@ rd_scope *rd_scope_new(const rd_server *s, const rc_document *doc) {
 bool rd_scope_changes(const rd_server *s, const rd_scope *scope, const rd_slot *slot) {
         const rc_document *doc = scope->doc;
 
+        if (!doc)
+                return scope->changed.failed || may_work_for(s, &scope->changed, slot);
         switch (doc->kind) {
         case RC_KIND_SHIFT_NEEDS:
                 return strcmp(slot->employer, doc->shift_needs.employer) == 0 &&
@@ -413,7 +451,7 @@ bool rd_scope_changes(const rd_server *s, const rd_scope *scope, const rd_slot *
 }
 
 bool rd_scope_may_break(const rd_scope *scope, const rd_slot *slot) {
-        return scope->doc->kind == RC_KIND_TIMETABLE && !scope->changed.failed &&
+        return scope->doc && scope->doc->kind == RC_KIND_TIMETABLE && !scope->changed.failed &&
                plan_conflicts(slot, &scope->changed);
 }
 

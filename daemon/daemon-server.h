@@ -82,6 +82,12 @@ typedef struct rd_slot {
         size_t n_revisions;
         long *approvals;                /* every approved revision, ascending */
         size_t n_approvals;
+        /* The latest approval of another roster that is input of this one
+         * (its people may work here; same week or the one before), by the
+         * seq of its file; a proposal made before it is out of date. Set
+         * by approvals, and after a restart from every such approval. */
+        long input_approved_seq;
+        const struct rd_slot *input_approved_by;
 } rd_slot;
 
 /* The latest proposal when nothing newer is approved. */
@@ -366,8 +372,6 @@ void rd_publish(rd_server *s, const rd_slot *slot, const rd_roster *roster, rd_e
  * re-plan. */
 void rd_replan_note_document(rd_server *s, const rc_document *doc);
 void rd_replan_note_slot(rd_server *s, const rd_slot *slot);
-/* Every roster of @week but @except's (may be NULL). */
-void rd_replan_note_week(rd_server *s, rc_week week, const char *except);
 /* Whether a re-plan of @slot is noted and waits for the coalescing timer. */
 bool rd_replan_noted(const rd_server *s, const rd_slot *slot);
 void rd_replan_free(rd_server *s);
@@ -380,6 +384,11 @@ void rd_replan_free(rd_server *s);
  * now break a rule (someone at work during one of their new classes). */
 typedef struct rd_scope rd_scope;
 rd_scope *rd_scope_new(const rd_server *s, const rc_document *doc);
+/* The same for an approval: @approved's blocks (and those of @replaced,
+ * the approval it replaces, or NULL) are input of the rosters of the
+ * employers where someone at work in them may work. */
+rd_scope *rd_scope_of_approval(const rd_server *s, const rd_roster *approved,
+                               const rd_roster *replaced);
 bool rd_scope_changes(const rd_server *s, const rd_scope *scope, const rd_slot *slot);
 bool rd_scope_may_break(const rd_scope *scope, const rd_slot *slot);
 void rd_scope_free(rd_scope *scope);

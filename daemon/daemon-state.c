@@ -731,6 +731,30 @@ static int load_rosters(rd_server *s, rd_area area) {
         return r;
 }
 
+/* Which approvals are input of which rosters is not stored: after a
+ * restart every approval of the same week or the one before counts, as
+ * if its people could work anywhere (rosters of one solve of the whole
+ * week excepted, which were planned together). */
+static void assume_inputs(rd_server *s) {
+        for (size_t i = 0; i < s->n_slots; i++) {
+                rd_slot *slot = s->slots[i];
+                const rd_roster *open = rd_slot_open_proposal(slot);
+                long index = rc_week_index(slot->week);
+
+                for (size_t k = 0; k < s->n_slots; k++) {
+                        const rd_slot *o = s->slots[k];
+                        long oi = rc_week_index(o->week);
+
+                        if (o == slot || !o->approved || (oi != index && oi != index - 1) ||
+                            (open && o->approved->revision == open->revision) ||
+                            o->approved->seq <= slot->input_approved_seq)
+                                continue;
+                        slot->input_approved_seq = o->approved->seq;
+                        slot->input_approved_by = o;
+                }
+        }
+}
+
 int rd_state_load(rd_server *s) {
         int r;
 
@@ -741,6 +765,7 @@ int rd_state_load(rd_server *s) {
                 r = load_rosters(s, RD_AREA_APPROVED);
         if (r < 0)
                 return r;
+        assume_inputs(s);
         long max = rd_store_max_revision(&s->store);
         if (max > s->last_revision)
                 s->last_revision = max;

@@ -328,29 +328,32 @@ static void test_propose_get_approve(void **state) {
 /* Proposals made apart do not know of each other: once one employer's
  * roster is approved, another employer's proposal made before that
  * approval may book the same candidate and must not be approved
- * (conflict); the re-plan that follows can be. Proposals of one solve of
- * the whole week were planned together and are approved one by one. */
-static long propose_one(const char *employer) {
+ * (conflict) when someone at work in the approved roster may work there;
+ * the re-plan that follows can be (test_approval_reach). Proposals of one
+ * solve of the whole week were planned together and are approved one by
+ * one. */
+static long propose_one(const h_daemon *d, const char *employer) {
         rd_message m = {};
         char lines[256];
         long revision = -1;
 
         snprintf(lines, sizeof lines, "op: propose\nweek: 2026-W49\nemployer: %s\n", employer);
-        assert_int_equal(h_call(&daemon_, lines, NULL, 0, &m), 0);
+        assert_int_equal(h_call(d, lines, NULL, 0, &m), 0);
         assert_true(h_ok(&m));
         assert_true(rd_node_long(rd_node_get(first_roster(&m), "revision"), &revision));
         rd_message_done(&m);
         return revision;
 }
 
-static const char *approve(const char *employer, long revision, char *message, size_t size) {
+static const char *approve_at(const h_daemon *d, const char *employer, long revision,
+                              char *message, size_t size) {
         static char code[32];
         rd_message m = {};
         char lines[256];
 
         snprintf(lines, sizeof lines, "op: approve\nweek: 2026-W49\nemployer: %s\nrevision: %ld\n",
                  employer, revision);
-        assert_int_equal(h_call(&daemon_, lines, NULL, 0, &m), 0);
+        assert_int_equal(h_call(d, lines, NULL, 0, &m), 0);
         snprintf(code, sizeof code, "%s", h_ok(&m) ? "ok" : h_code(&m));
         if (message) {
                 const char *text = rd_node_get_text(rd_node_get(m.header, "error"), "message");
@@ -361,10 +364,14 @@ static const char *approve(const char *employer, long revision, char *message, s
         return code;
 }
 
+static const char *approve(const char *employer, long revision, char *message, size_t size) {
+        return approve_at(&daemon_, employer, revision, message, size);
+}
+
 static void test_out_of_date_proposal(void **state) {
         rd_message m = {};
         char message[512];
-        long whole, garage, bakery, newer = -1;
+        long whole, garage, bakery;
 
         (void) state;
         /* One solve of the whole week: both approved, one after the other. */
@@ -387,28 +394,106 @@ static void test_out_of_date_proposal(void **state) {
                 fail_msg("approving one whole-week solve re-planned it: %s", log + log_before);
         free(log);
 
-        /* Two proposals made apart; the second approval is refused. */
-        garage = propose_one("garage-zuid");
-        bakery = propose_one("bakery-noord");
+        /* Two proposals made apart, garage's approval replacing the one
+         * above: nobody at work in either may work at the bakery, so the
+         * bakery's proposal stays approvable (test_approval_reach has
+         * the other case). */
+        garage = propose_one(&daemon_, "garage-zuid");
+        bakery = propose_one(&daemon_, "bakery-noord");
         assert_string_equal(approve("garage-zuid", garage, NULL, 0), "ok");
-        assert_string_equal(approve("bakery-noord", bakery, message, sizeof message), "conflict");
-        assert_non_null(strstr(message, "out of date"));
+        assert_string_equal(approve("bakery-noord", bakery, message, sizeof message), "ok");
+}
 
-        /* The re-plan that garage's approval started makes it approvable:
-         * a new proposal, or the same one confirmed against garage's work. */
-        const char *code = "";
-        for (int i = 0; i < 300 && strcmp(code, "ok") != 0; i++) {
-                assert_int_equal(h_call(&daemon_, "op: get\nweek: 2026-W49\nemployer: bakery-noord\n"
-                                                  "proposal: true\n", NULL, 0, &m), 0);
-                if (h_ok(&m))
-                        rd_node_long(rd_node_get(rd_node_get(m.header, "roster"), "revision"), &newer);
+/* Whether the log of @d has @needle after @from bytes, 1.5 s after now
+ * (three coalescing delays). */
+static bool logged_after(const h_daemon *d, size_t from, const char *needle) {
+        size_t size = 0;
+        char *log;
+        bool found;
+
+        usleep(1500 * 1000);
+        log = h_read_file(d->log, &size);
+        assert_non_null(log);
+        found = size > from && strstr(log + from, needle);
+        free(log);
+        return found;
+}
+
+/* An approved roster is fixed work only for employers where someone at
+ * work in it may work. First approvals of proposals made apart, in two
+ * fresh daemons: with the test data (nobody placed at both employers)
+ * garage-zuid's approval leaves the bakery's proposal approvable and
+ * re-plans nothing; with c-9, placed at both and the only one with the
+ * B2 that garage-zuid's office needs, it makes the bakery's proposal out
+ * of date and re-plans it. */
+static void test_approval_reach(void **state) {
+        static const char *const files[] = { "shift-needs-bakery.yaml", "shift-needs-garage.yaml",
+                                             "timetable.yaml" };
+        static const char shared[] = "  - id: c-9\n    name: Eyerusalem\n    language: B2\n"
+                                     "    hours: {min: 0, target: 8, max: 20}\n"
+                                     "    employers: [bakery-noord, garage-zuid]\n";
+        const char *replan = "Solving 2026-W49 for bakery-noord (re-plan)";
+
+        (void) state;
+        for (int with_shared = 0; with_shared < 2; with_shared++) {
+                h_daemon d;
+                rd_message m = {};
+                char message[512], *candidates, *text;
+                size_t size = 0, log_size = 0;
+                long garage, bakery;
+
+                h_prepare(&d, NULL, NULL);
+                assert_true(h_start(&d, NULL, false));
+                candidates = h_read_file(h_data("candidates.yaml"), &size);
+                assert_non_null(candidates);
+                assert_true(asprintf(&text, "%s%s", candidates, with_shared ? shared : "") > 0);
+                assert_int_equal(h_call(&d, "op: submit\nname: candidates.yaml\n", text, strlen(text),
+                                        &m), 0);
+                assert_true(h_ok(&m));
                 rd_message_done(&m);
-                code = approve("bakery-noord", newer, message, sizeof message);
-                if (strcmp(code, "ok") != 0)
-                        usleep(100 * 1000);
+                free(text);
+                free(candidates);
+                for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+                        assert_int_equal(h_submit_file(&d, "submit", files[i], &m), 0);
+                        assert_true(h_ok(&m));
+                        rd_message_done(&m);
+                }
+
+                garage = propose_one(&d, "garage-zuid");
+                bakery = propose_one(&d, "bakery-noord");
+                free(h_read_file(d.log, &log_size));
+                assert_string_equal(approve_at(&d, "garage-zuid", garage, NULL, 0), "ok");
+                if (!with_shared) {
+                        assert_false(logged_after(&d, log_size, replan));
+                        assert_string_equal(approve_at(&d, "bakery-noord", bakery, message,
+                                                       sizeof message), "ok");
+                } else {
+                        assert_string_equal(approve_at(&d, "bakery-noord", bakery, message,
+                                                       sizeof message), "conflict");
+                        assert_non_null(strstr(message, "out of date"));
+                        assert_true(logged_after(&d, log_size, replan));
+                        /* That re-plan makes it approvable: a new proposal,
+                         * or the same one confirmed against garage's work. */
+                        const char *code = "";
+                        long newer = -1;
+                        for (int i = 0; i < 300 && strcmp(code, "ok") != 0; i++) {
+                                assert_int_equal(h_call(&d, "op: get\nweek: 2026-W49\n"
+                                                            "employer: bakery-noord\nproposal: true\n",
+                                                        NULL, 0, &m), 0);
+                                if (h_ok(&m))
+                                        rd_node_long(rd_node_get(rd_node_get(m.header, "roster"),
+                                                                 "revision"), &newer);
+                                rd_message_done(&m);
+                                code = approve_at(&d, "bakery-noord", newer, message, sizeof message);
+                                if (strcmp(code, "ok") != 0)
+                                        usleep(100 * 1000);
+                        }
+                        if (strcmp(code, "ok") != 0)
+                                fail_msg("bakery-noord never became approvable: %s", message);
+                }
+                assert_int_equal(h_stop(&d), 0);
+                h_cleanup(&d);
         }
-        if (strcmp(code, "ok") != 0)
-                fail_msg("bakery-noord never became approvable: %s", message);
 }
 
 /* The configuration is not a document one submits. */
@@ -472,6 +557,7 @@ int main(int argc, char **argv) {
                 cmocka_unit_test(test_too_large),
                 cmocka_unit_test(test_propose_get_approve),
                 cmocka_unit_test(test_out_of_date_proposal),
+                cmocka_unit_test(test_approval_reach),
                 cmocka_unit_test(test_config_not_submitted),
                 cmocka_unit_test(test_limits),
         };
