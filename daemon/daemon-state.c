@@ -404,9 +404,9 @@ static bool in_list(rc_document *const *v, size_t n, const rc_document *doc) {
 }
 
 /* Whether the text of @d may still hold in some week, now that the
- * document of @added went into the corpus. Adding a document drops only documents of its own
- * kind (shift needs: of its own employer), so the others are kept
- * without a look; what else the corpus holds is not walked. */
+ * document of @added went into the corpus. Adding a document drops only
+ * documents of its own kind (shift needs: of its own employer), so the
+ * others are kept without a look. */
 static bool still_holds(const rd_server *s, const rd_doc *d, const rd_doc *added) {
         if (d->kind != added->kind)
                 return true;
