@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -777,7 +778,40 @@ typedef struct submit_result {
         samples latency;
         double seconds;
         int errors;
+        /* CPU time (user + system) over the phase: the daemon's process,
+         * helper thread included, and this program's client threads. */
+        double daemon_cpu_ms, clients_cpu_ms;
 } submit_result;
+
+/* A process's CPU time so far, user + system, all threads (/proc/PID/stat
+ * fields 14 and 15, in clock ticks). */
+static double proc_cpu_ms(pid_t pid) {
+        char path[64], line[1024];
+        unsigned long long utime = 0, stime = 0;
+        double ms = NAN;
+
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return NAN;
+        /* The name (field 2) may hold spaces: read on after its ')'. */
+        if (fgets(line, sizeof line, f)) {
+                const char *p = strrchr(line, ')');
+                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                                &utime, &stime) == 2)
+                        ms = (double) (utime + stime) * 1e3 / (double) sysconf(_SC_CLK_TCK);
+        }
+        fclose(f);
+        return ms;
+}
+
+static double self_cpu_ms(void) {
+        struct rusage u;
+
+        getrusage(RUSAGE_SELF, &u);
+        return (double) (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+               (double) (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
 
 static void bench_submit(const daemon_run *d, int clients, submit_result *ret) {
         pthread_barrier_t start;
@@ -799,11 +833,14 @@ static void bench_submit(const daemon_run *d, int clients, submit_result *ret) {
                 if (pthread_create(&threads[i], &attr, submit_loop, &s[i]) != 0)
                         die("pthread_create: %s", strerror(errno));
         }
+        double daemon_cpu = proc_cpu_ms(d->pid), clients_cpu = self_cpu_ms();
         pthread_barrier_wait(&start);
         double t0 = now_ms();
         for (int i = 0; i < clients; i++)
                 pthread_join(threads[i], NULL);
         ret->seconds = (now_ms() - t0) / 1e3;
+        ret->daemon_cpu_ms = proc_cpu_ms(d->pid) - daemon_cpu;
+        ret->clients_cpu_ms = self_cpu_ms() - clients_cpu;
         ret->errors = atomic_load(&errors);
         for (size_t i = 0; i < (size_t) clients * (size_t) arg.submits; i++)
                 if (!isnan(latency[i]))
@@ -1363,6 +1400,18 @@ static void report(run_result *runs, int n) {
                 printf(" | %.0f | %s |\n", median(per, n), arg.clients[c] == 256 ? "p99 ≤ 50 ms" : "");
                 free(all.v);
         }
+        printf("\nCPU per acknowledged submission (user + system, median of runs): ");
+        for (int c = 0; c < arg.n_clients; c++) {
+                double dm[MAX_RUNS], cm[MAX_RUNS];
+                for (int r = 0; r < n; r++) {
+                        double k = (double) runs[r].submit[c].latency.n;
+                        dm[r] = k > 0 ? runs[r].submit[c].daemon_cpu_ms * 1e3 / k : NAN;
+                        cm[r] = k > 0 ? runs[r].submit[c].clients_cpu_ms * 1e3 / k : NAN;
+                }
+                printf("%s%d clients: daemon %.0f µs, clients %.0f µs", c ? "; " : "", arg.clients[c],
+                       median(dm, n), median(cm, n));
+        }
+        printf(".\n");
 
         samples busy = {}, idle = {}, quiet = {}, two = {};
         for (int r = 0; r < n; r++) {
