@@ -1,5 +1,6 @@
 /* daemon/proto-frame.c -- framing of the wire protocol. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -83,13 +84,43 @@ void rd_message_done(rd_message *m) {
         *m = (rd_message) {};
 }
 
-static int fill(int fd, rd_buf *in, size_t max) {
+/* The socket's SO_RCVTIMEO in milliseconds, -1 for none. */
+static int receive_timeout_ms(int fd) {
+        struct timeval tv = {};
+        socklen_t len = sizeof(tv);
+
+        if (getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0))
+                return -1;
+        return (int) (tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+}
+
+/* Waits for data with poll() rather than in read(): a read() blocked on a
+ * Unix socket sleeps on the socket's only wait queue and is woken (a
+ * context switch here, a cross-CPU wake-up in the daemon) every time the
+ * daemon takes in the bytes we sent, not only when the answer comes;
+ * poll(POLLIN) is woken for data only. @timeout_ms as poll(). */
+static int wait_readable(int fd, int timeout_ms) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int n;
+
+        do
+                n = poll(&p, 1, timeout_ms);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        return n == 0 ? -EAGAIN : 0;    /* what read() gives past SO_RCVTIMEO */
+}
+
+static int fill(int fd, rd_buf *in, size_t max, int timeout_ms) {
         ssize_t n;
         int r;
 
         if (rd_buf_len(in) >= max)
                 return -E2BIG;
         r = rd_buf_reserve(in, 65536);
+        if (r < 0)
+                return r;
+        r = wait_readable(fd, timeout_ms);
         if (r < 0)
                 return r;
         do
@@ -107,11 +138,14 @@ int rd_message_read(int fd, rd_buf *in, size_t max, rd_message *ret, char **rete
         size_t scanned = 0, text_len = 0, end;
         rd_node *header = NULL;
         long size = 0;
+        int timeout_ms = -2;    /* not asked yet */
         int r;
 
         while ((end = rd_frame_find_end(rd_buf_data(in), rd_buf_len(in), &scanned,
                                         &text_len)) == 0) {
-                r = fill(fd, in, max);
+                if (timeout_ms == -2)
+                        timeout_ms = receive_timeout_ms(fd);
+                r = fill(fd, in, max, timeout_ms);
                 if (r < 0)
                         return r;
         }
@@ -130,7 +164,9 @@ int rd_message_read(int fd, rd_buf *in, size_t max, rd_message *ret, char **rete
                 return -E2BIG;
         }
         while (rd_buf_len(in) < (size_t) size) {
-                r = fill(fd, in, (size_t) size + 1);
+                if (timeout_ms == -2)
+                        timeout_ms = receive_timeout_ms(fd);
+                r = fill(fd, in, (size_t) size + 1, timeout_ms);
                 if (r < 0) {
                         rd_node_free(header);
                         return r;

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -71,6 +75,66 @@ static void test_frame_end(void **state) {
         assert_int_equal(len, 0);
         scanned = 0;
         assert_int_equal(rd_frame_find_end("a: x...\n", 8, &scanned, &len), 0);
+}
+
+/* Writes @a, then after 50 ms @b, from a child process; its pid. */
+static pid_t fork_writer(int fd, const char *a, const char *b) {
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                usleep(50 * 1000);
+                (void) !rd_write_all(fd, a, strlen(a));
+                usleep(50 * 1000);
+                (void) !rd_write_all(fd, b, strlen(b));
+                _exit(0);
+        }
+        return pid;
+}
+/* rd_message_read() waits for a message that comes in pieces, keeps what
+ * follows it for the next call, and gives up after the socket's
+ * SO_RCVTIMEO as a plain read() would (it waits in poll(), see there). */
+static void test_message_read(void **state) {
+        const char *first = "rosterd: 1\nsize: 5\n...\nhello";
+        const char *second = "rosterd: 1\nok: true\n...\n";
+        struct timeval tv = { .tv_usec = 200 * 1000 };
+        struct timespec t0, t1;
+        rd_message m = {};
+        rd_buf in = {};
+        int sv[2], status;
+        pid_t writer;
+
+        (void) state;
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+        assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+
+        /* The header's end and the body arrive after a first piece. */
+        assert_int_equal(rd_write_all(sv[1], first, 12), 0);
+        writer = fork_writer(sv[1], first + 12, second);
+        assert_true(writer > 0);
+        assert_int_equal(rd_message_read(sv[0], &in, 1 << 20, &m, NULL), 0);
+        assert_string_equal(m.body, "hello");
+        assert_int_equal(m.body_size, 5);
+        rd_message_done(&m);
+        assert_int_equal(rd_message_read(sv[0], &in, 1 << 20, &m, NULL), 0);
+        assert_null(m.body);
+        assert_non_null(rd_node_get(m.header, "ok"));
+        rd_message_done(&m);
+
+        /* Nothing more comes: -EAGAIN after about 200 ms. */
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(rd_message_read(sv[0], &in, 1 << 20, &m, NULL), -EAGAIN);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double) (t1.tv_sec - t0.tv_sec) * 1e3 + (double) (t1.tv_nsec - t0.tv_nsec) / 1e6;
+        assert_true(ms >= 190 && ms < 5000);
+
+        /* The peer closes: -ECONNRESET, not a wait. */
+        assert_int_equal(waitpid(writer, &status, 0), writer);
+        close(sv[1]);
+        assert_int_equal(rd_message_read(sv[0], &in, 1 << 20, &m, NULL), -ECONNRESET);
+        close(sv[0]);
+        rd_buf_done(&in);
 }
 
 /* What the writer quotes reads back as the same string. */
@@ -246,6 +310,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_buf_truncate),
                 cmocka_unit_test(test_frame_end),
+                cmocka_unit_test(test_message_read),
                 cmocka_unit_test(test_quoting_round_trip),
                 cmocka_unit_test(test_changes),
                 cmocka_unit_test(test_roster_state),
