@@ -24,12 +24,21 @@ int rd_peer_from_socket(int fd, rd_peer *ret) {
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
                 return -errno;
 
-        /* SO_PEERGROUPS says how much room it needs by failing with
-         * ERANGE; the list is snapshotted at connect() time, like the
-         * credentials. */
-        len = 0;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno == ERANGE &&
-            len > 0) {
+        /* SO_PEERGROUPS (snapshotted at connect() time, like the
+         * credentials) fails with ERANGE and the room it needs when the
+         * buffer is too small: try a buffer on the stack first, so that
+         * the usual peer costs one call, not two. */
+        gid_t some[64];
+        len = sizeof(some);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, some, &len) == 0) {
+                n = len / sizeof(gid_t);
+                if (n > 0) {
+                        groups = malloc(len);
+                        if (!groups)
+                                return -ENOMEM;
+                        memcpy(groups, some, len);
+                }
+        } else if (errno == ERANGE && len > 0) {
                 groups = malloc(len);
                 if (!groups)
                         return -ENOMEM;

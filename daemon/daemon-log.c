@@ -13,6 +13,7 @@
 
 static bool use_journal;
 static bool log_debug;
+static pid_t log_pid;           /* getpid() is a system call in every line otherwise */
 
 /* $JOURNAL_STREAM holds "DEVICE:INODE" of the stream systemd connected to
  * stdout/stderr; it only counts when stderr still is that stream (a
@@ -34,6 +35,7 @@ void rd_log_init(bool debug) {
          * there, so its socket must be. */
         use_journal = stderr_is_journal() && access("/run/systemd/journal/socket", W_OK) == 0;
         log_debug = debug;
+        log_pid = getpid();
 }
 
 static void vlog(const char *file, const char *line, const char *func, int priority,
@@ -99,7 +101,7 @@ static void vlog(const char *file, const char *line, const char *func, int prior
         if (f && f->request_id && len < sizeof extra)
                 len += (size_t) snprintf(extra + len, sizeof extra - len, " request=%s",
                                          f->request_id);
-        fprintf(stderr, "rosterd[%ld]: %s%s%s%s\n", (long) getpid(), message,
+        fprintf(stderr, "rosterd[%ld]: %s%s%s%s\n", (long) (log_pid ? log_pid : getpid()), message,
                 len ? " [" : "", len ? extra + 1 : "", len ? "]" : "");
         errno = saved;
 }
