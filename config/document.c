@@ -165,7 +165,7 @@ int rc_document_parse(const char *name, const char *text, size_t size, rc_docume
                 if (r == 0 && rc_ctx_failed(&ctx))
                         r = -EINVAL;
         }
-        rc_node_free(root);
+        rc_tree_free(root);
         free(ctx.path);
         if (r == -ENOMEM)
                 return r;

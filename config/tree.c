@@ -6,15 +6,60 @@
 
 #include "tree.h"
 
-rc_node *rc_node_free(rc_node *node) {
-        if (!node)
-                return NULL;
-        /* Depth is bounded by RC_DOCUMENT_MAX_DEPTH, so recursion is safe. */
-        for (size_t i = 0; i < node->n_items; i++)
-                rc_node_free(node->items[i]);
-        free(node->items);
-        free(node->text);
-        free(node);
+/* A tree's nodes, texts and item lists come from one arena, freed at
+ * once: a document has hundreds of small nodes, and a malloc() and a
+ * free() for each made the allocator a tenth of the daemon's time taking
+ * in a submission. Blocks double from ARENA_FIRST up to ARENA_LARGEST; a
+ * longer text gets a block of its own. */
+#define ARENA_FIRST (8u << 10)
+#define ARENA_LARGEST (1u << 20)
+
+typedef struct arena_block arena_block;
+struct arena_block {
+        arena_block *next;
+        size_t used, size;
+        max_align_t data[];
+};
+
+struct rc_arena {
+        arena_block *blocks;    /* the newest first */
+};
+
+static void arena_free(rc_arena *a) {
+        if (!a)
+                return;
+        for (arena_block *b = a->blocks, *next; b; b = next) {
+                next = b->next;
+                free(b);
+        }
+        free(a);
+}
+
+static void *arena_alloc(rc_arena *a, size_t size) {
+        const size_t align = sizeof(max_align_t);
+        arena_block *b = a->blocks;
+
+        size = (size + align - 1) / align * align;
+        if (!b || b->size - b->used < size) {
+                size_t room = b ? (b->size < ARENA_LARGEST ? b->size * 2 : ARENA_LARGEST)
+                                : ARENA_FIRST;
+                if (room < size)
+                        room = size;
+                arena_block *n = malloc(sizeof(*n) + room);
+                if (!n)
+                        return NULL;
+                *n = (arena_block) { .next = b, .size = room };
+                a->blocks = n;
+                b = n;
+        }
+        void *p = (char *) b->data + b->used;
+        b->used += size;
+        return p;
+}
+
+rc_node *rc_tree_free(rc_node *root) {
+        if (root)
+                arena_free(root->arena);
         return NULL;
 }
 
@@ -37,6 +82,7 @@ typedef struct builder {
         size_t dropped;         /* beyond RC_DOCUMENT_MAX_DIAGS */
         const char *text;
         size_t size;
+        rc_arena *arena;        /* every node's memory */
         rc_node *root;
         rc_node *open[RC_DOCUMENT_MAX_DEPTH];   /* collections not yet closed */
         size_t depth;
@@ -57,37 +103,38 @@ static int add_diag(builder *b, yaml_mark_t mark, const char *message) {
                              (unsigned) mark.column + 1, "", "%s", message);
 }
 
-static rc_node *node_new(rc_node_type type, yaml_mark_t mark) {
-        rc_node *n = calloc(1, sizeof(*n));
+static rc_node *node_new(builder *b, rc_node_type type, yaml_mark_t mark) {
+        rc_node *n = arena_alloc(b->arena, sizeof(*n));
 
         if (!n)
                 return NULL;
-        n->type = type;
+        *n = (rc_node) { .type = type };
         n->line = (unsigned) mark.line + 1;
         n->column = (unsigned) mark.column + 1;
         return n;
 }
 
-/* Hands @node to the innermost open collection (or makes it the root).
- * Takes ownership of @node, also on failure. */
+/* Hands @node to the innermost open collection (or makes it the root). */
 static int attach(builder *b, rc_node *node) {
         if (b->depth == 0) {
-                rc_node_free(b->root);
                 b->root = node;
                 return 0;
         }
 
         rc_node *parent = b->open[b->depth - 1];
-        if ((parent->n_items & (parent->n_items - 1)) == 0) {
+        if (parent->n_items >= 4 && (parent->n_items & (parent->n_items - 1)) == 0) {
                 /* Grow at every power of two: amortised doubling without a
-                 * separate capacity field. */
-                size_t cap = parent->n_items ? parent->n_items * 2 : 4;
-                rc_node **items = realloc(parent->items, cap * sizeof(*items));
-                if (!items) {
-                        rc_node_free(node);
+                 * separate capacity field. The old list stays in the
+                 * arena: at most as much again as the lists in use. */
+                rc_node **items = arena_alloc(b->arena, parent->n_items * 2 * sizeof(*items));
+                if (!items)
                         return -ENOMEM;
-                }
+                memcpy(items, parent->items, parent->n_items * sizeof(*items));
                 parent->items = items;
+        } else if (parent->n_items == 0) {
+                parent->items = arena_alloc(b->arena, 4 * sizeof(*parent->items));
+                if (!parent->items)
+                        return -ENOMEM;
         }
         parent->items[parent->n_items++] = node;
         return 0;
@@ -237,21 +284,19 @@ static int handle_event(builder *b, const yaml_event_t *e, unsigned *documents) 
                 r = add_diag(b, e->start_mark, "YAML aliases are not supported; write the value out");
                 if (r < 0)
                         return r;
-                n = node_new(RC_NODE_BAD, e->start_mark);
+                n = node_new(b, RC_NODE_BAD, e->start_mark);
                 return n ? attach(b, n) : -ENOMEM;
         case YAML_SCALAR_EVENT:
                 r = refuse_extras(b, e->start_mark, e->data.scalar.anchor, e->data.scalar.tag);
                 if (r < 0)
                         return r;
-                n = node_new(r > 0 ? RC_NODE_BAD : RC_NODE_SCALAR, e->start_mark);
+                n = node_new(b, r > 0 ? RC_NODE_BAD : RC_NODE_SCALAR, e->start_mark);
                 if (!n)
                         return -ENOMEM;
                 n->length = e->data.scalar.length;
-                n->text = malloc(n->length + 1);
-                if (!n->text) {
-                        rc_node_free(n);
+                n->text = arena_alloc(b->arena, n->length + 1);
+                if (!n->text)
                         return -ENOMEM;
-                }
                 memcpy(n->text, e->data.scalar.value, n->length);
                 n->text[n->length] = '\0';
                 n->null = plain_null(e);
@@ -271,7 +316,7 @@ static int handle_event(builder *b, const yaml_event_t *e, unsigned *documents) 
                                             e->data.sequence_start.tag);
                 if (r < 0)
                         return r;
-                n = node_new(mapping ? RC_NODE_MAPPING : RC_NODE_SEQUENCE, e->start_mark);
+                n = node_new(b, mapping ? RC_NODE_MAPPING : RC_NODE_SEQUENCE, e->start_mark);
                 if (!n)
                         return -ENOMEM;
                 /* A refused collection is still filled (its events must be
@@ -285,10 +330,8 @@ static int handle_event(builder *b, const yaml_event_t *e, unsigned *documents) 
                 n = b->open[--b->depth];
                 if (n->type == RC_NODE_MAPPING) {
                         r = check_mapping(b, n);
-                        if (r < 0) {
-                                rc_node_free(n);
+                        if (r < 0)
                                 return r;
-                        }
                 }
                 if (n->refused)
                         n->type = RC_NODE_BAD;
@@ -306,8 +349,13 @@ int rc_tree_parse(const char *file, const char *text, size_t size, rc_node **ret
         unsigned documents = 0;
         int r;
 
-        if (!yaml_parser_initialize(&parser))
+        b.arena = calloc(1, sizeof(*b.arena));
+        if (!b.arena)
                 return -ENOMEM;
+        if (!yaml_parser_initialize(&parser)) {
+                arena_free(b.arena);
+                return -ENOMEM;
+        }
         yaml_parser_set_input_string(&parser, (const unsigned char *) text, size);
 
         for (;;) {
@@ -325,18 +373,17 @@ int rc_tree_parse(const char *file, const char *text, size_t size, rc_node **ret
         }
         yaml_parser_delete(&parser);
 
-        while (b.depth > 0)
-                rc_node_free(b.open[--b.depth]);
         *ret_dropped = b.dropped;
-        if (r < 0) {
-                rc_node_free(b.root);
+        if (r < 0 || !b.root)
+                arena_free(b.arena);
+        if (r < 0)
                 return r;
-        }
         if (!b.root) {
                 r = rc_diags_addf(diags, file, 0, 0, "",
                                   "empty document; expected a mapping with kind and version");
                 return r < 0 ? r : -EINVAL;
         }
+        b.root->arena = b.arena;
         *ret = b.root;
         return 0;
 }

@@ -21,6 +21,7 @@ typedef enum rc_node_type {
 } rc_node_type;
 
 typedef struct rc_node rc_node;
+typedef struct rc_arena rc_arena;
 struct rc_node {
         rc_node_type type;
         unsigned line, column;  /* 1-based */
@@ -30,6 +31,7 @@ struct rc_node {
         size_t length;          /* bytes in @text; more than strlen() when it holds a NUL */
         rc_node **items;        /* sequence items; a mapping's keys and values alternate */
         size_t n_items;         /* a mapping has n_items / 2 pairs */
+        rc_arena *arena;        /* the root's: where the whole tree lives */
 };
 
 /* Parses @text into *ret (never written when the text has a syntax error
@@ -42,7 +44,8 @@ struct rc_node {
 int rc_tree_parse(const char *file, const char *text, size_t size, rc_node **ret,
                   size_t *ret_dropped, rc_diags *diags);
 
-rc_node *rc_node_free(rc_node *node);
+/* Frees a tree rc_tree_parse() returned, every node of it at once. */
+rc_node *rc_tree_free(rc_node *root);
 
 /* The value of @key in mapping @map, or NULL. */
 const rc_node *rc_node_get(const rc_node *map, const char *key);
