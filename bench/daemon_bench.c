@@ -781,6 +781,9 @@ typedef struct submit_result {
         /* CPU time (user + system) over the phase: the daemon's process,
          * helper thread included, and this program's client threads. */
         double daemon_cpu_ms, clients_cpu_ms;
+        /* The first submission of every client (all sent at once when the
+         * clients are released together) and the others. */
+        samples first, later;
 } submit_result;
 
 /* A process's CPU time so far, user + system, all threads (/proc/PID/stat
@@ -843,8 +846,11 @@ static void bench_submit(const daemon_run *d, int clients, submit_result *ret) {
         ret->clients_cpu_ms = self_cpu_ms() - clients_cpu;
         ret->errors = atomic_load(&errors);
         for (size_t i = 0; i < (size_t) clients * (size_t) arg.submits; i++)
-                if (!isnan(latency[i]))
+                if (!isnan(latency[i])) {
                         samples_add(&ret->latency, latency[i]);
+                        samples_add(i % (size_t) arg.submits == 0 ? &ret->first : &ret->later,
+                                    latency[i]);
+                }
         for (int i = 0; i < clients; i++)
                 if (s[i].first_error[0]) {
                         fprintf(stderr, "# %d clients: first error: %s\n", clients, s[i].first_error);
@@ -1410,6 +1416,19 @@ static void report(run_result *runs, int n) {
                 }
                 printf("%s%d clients: daemon %.0f µs, clients %.0f µs", c ? "; " : "", arg.clients[c],
                        median(dm, n), median(cm, n));
+        }
+        printf(".\nThe clients' first submissions (sent together) and the others, p50 / p99 ms: ");
+        for (int c = 0; c < arg.n_clients; c++) {
+                samples first = {}, later = {};
+                for (int r = 0; r < n; r++) {
+                        samples_append(&first, &runs[r].submit[c].first);
+                        samples_append(&later, &runs[r].submit[c].later);
+                }
+                printf("%s%d clients: %.1f / %.1f, %.1f / %.1f", c ? "; " : "", arg.clients[c],
+                       percentile(&first, 50), percentile(&first, 99), percentile(&later, 50),
+                       percentile(&later, 99));
+                free(first.v);
+                free(later.v);
         }
         printf(".\n");
 
