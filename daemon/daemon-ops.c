@@ -583,6 +583,17 @@ static int compare_slot_ptr(const void *a, const void *b) {
  * *ret_slot. A re-plan renews only rosters that exist, and only when the
  * plan differs from the one in force; otherwise nothing is stored and
  * *ret_slot stays NULL. Returns 0 or a negative errno. */
+/* A NUL-terminated copy of @size bytes. */
+static char *memdup_text(const char *text, size_t size) {
+        char *copy = malloc(size + 1);
+
+        if (copy) {
+                memcpy(copy, text, size);
+                copy[size] = '\0';
+        }
+        return copy;
+}
+
 static int take_roster(rd_server *s, const rd_job *job, const char *employer, const char *full,
                        size_t full_size, const char *view, size_t view_size, rd_slot **ret_slot) {
         rd_slot *slot = rd_state_slot(s, employer, job->week, !job->replan);
@@ -599,8 +610,10 @@ static int take_roster(rd_server *s, const rd_job *job, const char *employer, co
                         current->confirmed = job->revision;
                 return 0;
         }
-        char *full_copy = strndup(full, full_size);
-        char *view_copy = strndup(view, view_size);
+        /* memdup, not strndup: the sizes are known, and strndup would
+         * first scan tens of megabytes for a NUL at region scale. */
+        char *full_copy = memdup_text(full, full_size);
+        char *view_copy = memdup_text(view, view_size);
         if (!full_copy || !view_copy) {
                 free(full_copy);
                 free(view_copy);

@@ -207,12 +207,18 @@ static int split_views(const char *text, size_t size, rd_roster *r) {
         return 0;
 }
 
-static int join_views(const rd_roster *r, rd_buf *out) {
-        if (rd_buf_append(out, r->full, r->full_size) < 0 ||
-            (r->full_size > 0 && r->full[r->full_size - 1] != '\n' && rd_buf_puts(out, "\n") < 0) ||
-            rd_buf_puts(out, "---\n") < 0 || rd_buf_append(out, r->employer, r->employer_size) < 0)
-                return -ENOMEM;
-        return 0;
+/* A roster's file: the full view, "---", the employer's view; as pieces
+ * for rd_store_write_pieces(), so that a week of rosters (tens of
+ * megabytes at region scale) is not copied once more on its way out. */
+static size_t view_pieces(const rd_roster *r, struct iovec pieces[static 4]) {
+        size_t n = 0;
+
+        pieces[n++] = (struct iovec) { r->full, r->full_size };
+        if (r->full_size > 0 && r->full[r->full_size - 1] != '\n')
+                pieces[n++] = (struct iovec) { (void *) "\n", 1 };
+        pieces[n++] = (struct iovec) { (void *) "---\n", 4 };
+        pieces[n++] = (struct iovec) { r->employer, r->employer_size };
+        return n;
 }
 
 /* Parses one view of a stored roster and checks that it belongs where the
@@ -246,7 +252,7 @@ static int file_name(char **ret, long revision, const char *a, const char *b) {
 int rd_state_add_proposal(rd_server *s, rd_slot *slot, long revision, char *full,
                           size_t full_size, char *employer, size_t employer_size) {
         rd_roster *r = calloc(1, sizeof(*r));
-        rd_buf b = {};
+        struct iovec pieces[4];
         char *name = NULL;
         int ret;
 
@@ -258,16 +264,13 @@ int rd_state_add_proposal(rd_server *s, rd_slot *slot, long revision, char *full
         *r = (rd_roster) { .revision = revision, .seq = revision, .full = full,
                            .full_size = full_size, .employer = employer,
                            .employer_size = employer_size };
-        ret = join_views(r, &b);
+        ret = file_name(&name, revision, slot->week_text, slot->employer);
         if (ret == 0)
-                ret = file_name(&name, revision, slot->week_text, slot->employer);
-        if (ret == 0)
-                ret = rd_store_write(&s->store, RD_AREA_ROSTERS, name, rd_buf_data(&b),
-                                     rd_buf_len(&b));
+                ret = rd_store_write_pieces(&s->store, RD_AREA_ROSTERS, name, pieces,
+                                            view_pieces(r, pieces));
         if (ret == 0)
                 ret = append_long(&slot->revisions, &slot->n_revisions, revision);
         free(name);
-        rd_buf_done(&b);
         if (ret < 0) {
                 roster_free(r);
                 return ret;
@@ -284,7 +287,7 @@ int rd_state_approve(rd_server *s, rd_slot *slot) {
         rd_roster *open = rd_slot_open_proposal(slot);
         rd_roster *r;
         rc_document *doc = NULL;
-        rd_buf b = {};
+        struct iovec pieces[4];
         char *name = NULL;
         long seq = s->last_revision + 1;
         int ret;
@@ -307,12 +310,10 @@ int rd_state_approve(rd_server *s, rd_slot *slot) {
         if (ret == 0 && !rc_document_is_approved(doc))
                 ret = -EBADMSG;
         if (ret == 0)
-                ret = join_views(r, &b);
-        if (ret == 0)
                 ret = file_name(&name, seq, slot->week_text, slot->employer);
         if (ret == 0)
-                ret = rd_store_write(&s->store, RD_AREA_APPROVED, name, rd_buf_data(&b),
-                                     rd_buf_len(&b));
+                ret = rd_store_write_pieces(&s->store, RD_AREA_APPROVED, name, pieces,
+                                            view_pieces(r, pieces));
         if (ret == 0)
                 ret = append_long(&slot->approvals, &slot->n_approvals, r->revision);
         if (ret == 0) {
@@ -325,7 +326,6 @@ int rd_state_approve(rd_server *s, rd_slot *slot) {
                                 name, strerror(-ret));
         }
         free(name);
-        rd_buf_done(&b);
         rc_document_free(doc);
         if (ret < 0 && seq != s->last_revision) {
                 roster_free(r);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "daemon-store.h"
@@ -128,23 +129,40 @@ void rd_store_close(rd_store *s) {
                 s->area_fd[a] = -1;
 }
 
-static int write_fully(int fd, const char *text, size_t size) {
-        while (size > 0) {
-                ssize_t n = write(fd, text, size);
-                if (n < 0) {
+/* Writes @n pieces one after the other, with writev(): a roster's two
+ * views go to its file without first being copied into one buffer. */
+static int write_fully(int fd, const struct iovec *pieces, size_t n) {
+        struct iovec iov[RD_STORE_MAX_PIECES];
+        struct iovec *left = iov;
+
+        if (n > RD_STORE_MAX_PIECES)
+                return -EINVAL;
+        memcpy(iov, pieces, n * sizeof(*iov));
+        while (n > 0) {
+                ssize_t w = writev(fd, left, (int) n);
+                if (w < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -errno;
                 }
-                text += n;
-                size -= (size_t) n;
+                /* Past the pieces written whole, into the one cut short. */
+                while (n > 0 && (size_t) w >= left->iov_len) {
+                        w -= (ssize_t) left->iov_len;
+                        left++;
+                        n--;
+                }
+                if (n > 0) {
+                        left->iov_base = (char *) left->iov_base + w;
+                        left->iov_len -= (size_t) w;
+                }
         }
         return 0;
 }
 
 /* The old way, one file made durable on its own: when the pending list
  * cannot grow. */
-static int write_now(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
+static int write_now(rd_store *s, rd_area area, const char *name, const struct iovec *pieces,
+                     size_t n_pieces) {
         char tmp[512];
         int fd, r, dfd = s->area_fd[area];
 
@@ -153,7 +171,7 @@ static int write_now(rd_store *s, rd_area area, const char *name, const char *te
         fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
         if (fd < 0)
                 return -errno;
-        r = write_fully(fd, text, size);
+        r = write_fully(fd, pieces, n_pieces);
         if (r == 0 && fsync(fd) < 0)
                 r = -errno;
         if (close(fd) < 0 && r == 0)
@@ -168,7 +186,17 @@ static int write_now(rd_store *s, rd_area area, const char *name, const char *te
         return 0;
 }
 
+static int stage_pieces(const rd_store *s, rd_area area, const char *name,
+                        const struct iovec *pieces, size_t n_pieces, int *ret_fd);
+
 int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size) {
+        struct iovec piece = { (void *) text, size };
+
+        return rd_store_write_pieces(s, area, name, &piece, 1);
+}
+
+int rd_store_write_pieces(rd_store *s, rd_area area, const char *name, const struct iovec *pieces,
+                          size_t n_pieces) {
         char *copy = strdup(name);
         int fd = -1, r;
 
@@ -179,12 +207,12 @@ int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text
                 struct rd_store_pending *more = realloc(s->pending, capacity * sizeof(*more));
                 if (!more) {
                         free(copy);
-                        return write_now(s, area, name, text, size);
+                        return write_now(s, area, name, pieces, n_pieces);
                 }
                 s->pending = more;
                 s->pending_capacity = capacity;
         }
-        r = rd_store_stage(s, area, name, text, size, &fd);
+        r = stage_pieces(s, area, name, pieces, n_pieces, &fd);
         if (r < 0) {
                 free(copy);
                 return r;
@@ -201,6 +229,13 @@ static int tmp_name(char buf[static 512], const char *name) {
 
 int rd_store_stage(const rd_store *s, rd_area area, const char *name, const char *text,
                    size_t size, int *ret_fd) {
+        struct iovec piece = { (void *) text, size };
+
+        return stage_pieces(s, area, name, &piece, 1, ret_fd);
+}
+
+static int stage_pieces(const rd_store *s, rd_area area, const char *name,
+                        const struct iovec *pieces, size_t n_pieces, int *ret_fd) {
         char tmp[512];
         int fd, r = tmp_name(tmp, name);
 
@@ -209,7 +244,7 @@ int rd_store_stage(const rd_store *s, rd_area area, const char *name, const char
         fd = openat(s->area_fd[area], tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
         if (fd < 0)
                 return -errno;
-        r = write_fully(fd, text, size);
+        r = write_fully(fd, pieces, n_pieces);
         if (r < 0) {
                 close(fd);
                 unlinkat(s->area_fd[area], tmp, 0);

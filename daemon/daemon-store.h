@@ -16,6 +16,8 @@
  * acknowledged. */
 #pragma once
 
+#include <sys/uio.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -55,6 +57,12 @@ void rd_store_close(rd_store *s);
  * calls instead of an fsync each). Call rd_store_sync() before
  * acknowledging. Returns 0 or a negative errno (nothing left behind). */
 int rd_store_write(rd_store *s, rd_area area, const char *name, const char *text, size_t size);
+
+/* The same with the file's text in pieces, written one after the other
+ * (at most RD_STORE_MAX_PIECES). */
+#define RD_STORE_MAX_PIECES 8
+int rd_store_write_pieces(rd_store *s, rd_area area, const char *name, const struct iovec *pieces,
+                          size_t n_pieces);
 
 /* The same for a batch of files, made durable together:
  * rd_store_stage() writes the temporary file and returns its descriptor

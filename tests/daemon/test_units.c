@@ -283,6 +283,26 @@ static void test_store(void **state) {
         assert_string_equal(text, "abc");
         free(text);
 
+        /* A file in pieces (a roster's two views) is their concatenation,
+         * the empty piece included; more pieces than allowed are refused. */
+        struct iovec pieces[RD_STORE_MAX_PIECES + 1] = {
+                { (void *) "kind: roster\n", 13 }, { (void *) "", 0 }, { (void *) "---\n", 4 },
+                { (void *) "x: 1\n", 5 },
+        };
+        assert_int_equal(rd_store_write_pieces(&s, RD_AREA_DOCUMENTS, "0000000004.pieces.yaml",
+                                               pieces, 4), 0);
+        assert_int_equal(rd_store_sync(&s), 0);
+        assert_int_equal(rd_store_read(&s, RD_AREA_DOCUMENTS, "0000000004.pieces.yaml", &text,
+                                       &size), 0);
+        assert_int_equal(size, 22);
+        assert_string_equal(text, "kind: roster\n---\nx: 1\n");
+        free(text);
+        for (size_t i = 4; i < RD_STORE_MAX_PIECES + 1; i++)
+                pieces[i] = (struct iovec) { (void *) "y", 1 };
+        assert_int_equal(rd_store_write_pieces(&s, RD_AREA_DOCUMENTS, "0000000005.pieces.yaml",
+                                               pieces, RD_STORE_MAX_PIECES + 1), -EINVAL);
+        assert_int_equal(rd_store_sync(&s), 0);
+
         /* Written files get their names when synced, all at once. */
         assert_int_equal(rd_store_write(&s, RD_AREA_ROSTERS, "0000000040.2026-W49.e.yaml", "x", 1), 0);
         assert_int_equal(rd_store_write(&s, RD_AREA_ROSTERS, "0000000041.2026-W49.f.yaml", "y", 1), 0);
