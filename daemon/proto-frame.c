@@ -1,5 +1,6 @@
 /* daemon/proto-frame.c -- framing of the wire protocol. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,8 @@ static int receive_timeout_ms(int fd) {
 
         if (getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0))
                 return -1;
-        return (int) (tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+        long long ms = (long long) tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+        return ms > INT_MAX ? INT_MAX : (int) ms;
 }
 
 /* Waits for data with poll() rather than in read(): a read() blocked on a
