@@ -322,13 +322,12 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
 
         /* Complete patterns: each state plus the shortfalls of its paid minutes. */
         n_states = rs_path_n_states(h->path);
-        for (size_t st = 0; st < n_states; st++) {
+        for (size_t st = rs_path_next_state(h->path, 0); st < n_states;
+             st = rs_path_next_state(h->path, st + 1)) {
                 const double *val = rs_path_value(h->path, st);
                 int paid;
                 vec v;
 
-                if (!val)
-                        continue;
                 paid = (int) rs_path_paid(h->path, st);
                 memcpy(v.v, val, sizeof(v.v));
                 v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);

@@ -92,6 +92,9 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules);
 
 /* The states of the last run: indices 0 .. rs_path_n_states() - 1. */
 size_t rs_path_n_states(const rs_path *p);
+/* The first state at or after @state that the run reached, or
+ * rs_path_n_states(): most are not, and this skips them in order. */
+size_t rs_path_next_state(const rs_path *p, size_t state);
 /* A state's value, NULL when the run did not reach it. */
 const double *rs_path_value(const rs_path *p, size_t state);
 /* The paid minutes a state stands for (see rs_path_rules.need). */
