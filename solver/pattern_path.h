@@ -32,7 +32,13 @@ typedef struct rs_path rs_path;
  * (tol 0: exact). */
 static inline int rs_path_cmp_values(int dim, double tol, const double *a, const double *b) {
         for (int k = 0; k < dim; k++) {
-                double t = tol > 0 ? tol * (1 + fabs(a[k]) + fabs(b[k])) * 1e-3 : 0;
+                double t;
+
+                /* Equal components are common (zeros, equal sums) and
+                 * equal under any tolerance: skip the arithmetic. */
+                if (a[k] == b[k])
+                        continue;
+                t = tol > 0 ? tol * (1 + fabs(a[k]) + fabs(b[k])) * 1e-3 : 0;
 
                 if (a[k] < b[k] - t)
                         return -1;
