@@ -59,6 +59,10 @@ typedef struct h_cand {
         int need_tar;
         int cur[RS_DAYS_PER_WEEK];      /* current pattern: indices into b */
         int n_cur;
+        size_t *where;                  /* the distinct positions of its options */
+        size_t n_where;
+        /* The clock when improve() last found no move, 0 if it did not. */
+        unsigned long settled;
 } h_cand;
 
 typedef struct heur {
@@ -72,6 +76,12 @@ typedef struct heur {
         int *e;                         /* blocks ending per grid point */
         int *s;                         /* blocks starting per grid point */
         int *people;                    /* per position: candidates working there */
+        /* Per position, the clock of the last pattern change that touched
+         * it (its segments' load, its grid points, its people): what a
+         * candidate's best response depends on lies at the positions of
+         * its options. */
+        unsigned long *changed;
+        unsigned long clock;
 
         rs_path *path;                  /* the best-pattern path, values of G */
 } heur;
@@ -111,6 +121,7 @@ static void heur_done(heur *h) {
         for (size_t i = 0; h->cands && i < h->n_cands; i++) {
                 free(h->cands[i].o);
                 free(h->cands[i].kept);
+                free(h->cands[i].where);
         }
         free(h->cands);
         free(h->seg_base);
@@ -119,6 +130,7 @@ static void heur_done(heur *h) {
         free(h->e);
         free(h->s);
         free(h->people);
+        free(h->changed);
         h->path = rs_path_free(h->path);
 }
 
@@ -142,9 +154,11 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
         h->e = calloc(n_pts + 1, sizeof(int));
         h->s = calloc(n_pts + 1, sizeof(int));
         h->people = calloc(problem->n_positions + 1, sizeof(int));
+        h->changed = calloc(problem->n_positions + 1, sizeof(unsigned long));
+        h->clock = 1;
         h->n_cands = comp->n_cands;
         h->cands = calloc(comp->n_cands + 1, sizeof(h_cand));
-        if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->cands)
+        if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->changed || !h->cands)
                 return -ENOMEM;
         if (rs_path_new(G, TOL, &h->path) < 0)
                 return -ENOMEM;
@@ -175,6 +189,21 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
                 for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
                         hc->o[hc->n++] = (uint32_t) o;
                 rs_path_sort_options(prep, hc->o, hc->n);
+                /* Its positions, in order of first option, marked in
+                 * h->changed as it goes (cleared again below). */
+                hc->where = malloc((problem->n_positions + 1) * sizeof(size_t));
+                if (!hc->where)
+                        return -ENOMEM;
+                for (size_t j = 0; j < hc->n; j++) {
+                        size_t pos = prep->blocks[prep->opt_block[hc->o[j]]].position;
+
+                        if (!h->changed[pos]) {
+                                h->changed[pos] = 1;
+                                hc->where[hc->n_where++] = pos;
+                        }
+                }
+                for (size_t q = 0; q < hc->n_where; q++)
+                        h->changed[hc->where[q]] = 0;
                 if (problem->has_approved && problem->n_approved > 0) {
                         hc->kept = calloc(n + 1, sizeof(double));
                         if (!hc->kept)
@@ -218,6 +247,25 @@ static void apply(heur *h, h_cand *c, const int *pat, int n, int sign) {
                 if (!pattern_uses(h, c, pat, k, b->pos))
                         h->people[b->pos] += sign;
         }
+}
+
+/* Marks the positions of @c's pattern as changed (see heur.changed). */
+static void touch(heur *h, const h_cand *c, const int *pat, int n) {
+        h->clock++;
+        for (int k = 0; k < n; k++)
+                h->changed[rb(h, c, pat[k])->position] = h->clock;
+}
+
+/* Has anything at @c's positions changed since improve() last found no
+ * move for it? If not, it would find none again: its best response
+ * depends only on the roster there and on its own pattern. */
+static bool unsettled(const heur *h, const h_cand *c) {
+        if (c->settled == 0)
+                return true;
+        for (size_t k = 0; k < c->n_where; k++)
+                if (h->changed[c->where[k]] > c->settled)
+                        return true;
+        return false;
 }
 
 static double shortfall(int need, int paid) {
@@ -364,6 +412,8 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
         int r;
 
         *ret_moved = false;
+        if (!unsettled(h, c))
+                return 0;
         apply(h, c, c->cur, c->n_cur, -1);
         cur = pattern_value(h, c, c->cur, c->n_cur);
 
@@ -411,6 +461,8 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
                 }
         }
         if (best >= 0) {
+                touch(h, c, c->cur, c->n_cur);
+                touch(h, c, props[best], props_n[best]);
                 memcpy(c->cur, props[best], (size_t) props_n[best] * sizeof(int));
                 c->n_cur = props_n[best];
                 *ret_moved = true;
@@ -422,6 +474,7 @@ out:
         for (size_t p = 0; p < h->prep->problem->n_positions; p++)
                 pos_buf[p] = false;
         apply(h, c, c->cur, c->n_cur, +1);
+        c->settled = r == 0 && !*ret_moved ? h->clock : 0;
         return r;
 }
 
@@ -500,6 +553,10 @@ static int descend(heur *h, const size_t *set, size_t n, bool *pos_buf, double d
         return 0;
 }
 
+static bool same_pattern(const h_cand *c, const int saved[static RS_DAYS_PER_WEEK + 1]) {
+        return c->n_cur == saved[0] && memcmp(c->cur, &saved[1], (size_t) c->n_cur * sizeof(int)) == 0;
+}
+
 /* Ruin and recreate around one position: everyone who could work there
  * loses their pattern, they come back one by one in a shuffled order, a
  * local search settles them, and the result stays only when the whole
@@ -558,8 +615,8 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         const h_cand *c = &h->cands[i];
                         bool there = false;
 
-                        for (size_t j = 0; j < c->n && !there; j++)
-                                there = rb(h, c, (int) j)->position == pos;
+                        for (size_t k = 0; k < c->n_where && !there; k++)
+                                there = c->where[k] == pos;
                         if (there)
                                 set[m++] = i;
                 }
@@ -580,6 +637,7 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         h_cand *c = &h->cands[set[i]];
 
                         apply(h, c, c->cur, c->n_cur, -1);
+                        touch(h, c, c->cur, c->n_cur);
                         c->n_cur = 0;
                 }
                 /* Back one by one, then settle them; a full pass now and then
@@ -596,18 +654,21 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         best = v;
                         continue;
                 }
-                /* Worse or equal: back to the saved roster. */
+                /* Worse or equal: back to the saved roster. Only the
+                 * patterns that differ are taken out and put back (the
+                 * aggregates are counts, so the order does not matter),
+                 * and only their positions count as changed. */
                 for (size_t i = 0; i < n; i++) {
                         h_cand *c = &h->cands[i];
 
+                        if (same_pattern(c, saved[i]))
+                                continue;
                         apply(h, c, c->cur, c->n_cur, -1);
-                }
-                for (size_t i = 0; i < n; i++) {
-                        h_cand *c = &h->cands[i];
-
+                        touch(h, c, c->cur, c->n_cur);
                         c->n_cur = saved[i][0];
                         memcpy(c->cur, &saved[i][1], sizeof(c->cur));
                         apply(h, c, c->cur, c->n_cur, +1);
+                        touch(h, c, c->cur, c->n_cur);
                 }
         }
         r = 0;
