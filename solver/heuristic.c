@@ -65,6 +65,17 @@ typedef struct h_cand {
         unsigned long settled;
 } h_cand;
 
+/* An option open to the candidate being improved, with what its path
+ * weight needs (the people part depends on the path asked for). */
+typedef struct h_open {
+        const rs_block *blk;
+        size_t pos;
+        int j;                          /* index into the candidate's options */
+        double cov;
+        double stab;
+        double handovers;
+} h_open;
+
 typedef struct heur {
         const rs_prep *prep;
         const rs_comp *comp;
@@ -84,6 +95,13 @@ typedef struct heur {
         unsigned long clock;
 
         rs_path *path;                  /* the best-pattern path, values of G */
+
+        /* The open options of the candidate improve() works on, in the
+         * order of its options: computed once for all its paths, since
+         * nothing changes the roster between them. */
+        h_open *open;
+        size_t n_open;
+        size_t open_cap;
 } heur;
 
 static int cmp_vec(const vec *a, const vec *b) {
@@ -131,6 +149,7 @@ static void heur_done(heur *h) {
         free(h->s);
         free(h->people);
         free(h->changed);
+        free(h->open);
         h->path = rs_path_free(h->path);
 }
 
@@ -319,8 +338,33 @@ static bool block_open(const heur *h, const h_blk *b) {
 
 /* ---- the path ---------------------------------------------------------- */
 
-/* The best few patterns of @c over the blocks open to it (only position
- * @only unless that is RS_NO_INDEX): pattern_path.h's path with the goal
+/* Fills h->open with the options @c can add, everybody else given. */
+static int open_options(heur *h, const h_cand *c) {
+        if (rs_grow((void **) &h->open, sizeof(h_open), c->n + 1, &h->open_cap) < 0)
+                return -ENOMEM;
+        h->n_open = 0;
+        /* No path then (best_paths()). */
+        if (c->left < 0 || c->days_left <= 0)
+                return 0;
+        for (size_t j = 0; j < c->n; j++) {
+                h_blk b = view(h, c, (int) j);
+
+                if (b.paid > c->left || !block_open(h, &b))
+                        continue;
+                h->open[h->n_open++] = (h_open) {
+                        .blk = rb(h, c, (int) j),
+                        .pos = b.pos,
+                        .j = (int) j,
+                        .cov = b.cov,
+                        .stab = b.stab,
+                        .handovers = block_handovers(h, &b),
+                };
+        }
+        return 0;
+}
+
+/* The best few patterns of @c over the blocks open to it (h->open, only
+ * position @only unless that is RS_NO_INDEX): pattern_path.h's path with the goal
  * vector per block, and the shortfalls of each state's paid minutes added
  * at the end. Writes up to @max patterns into @out/@out_n (indices into
  * c->o, in time order) and their count into *ret_count. */
@@ -333,7 +377,7 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 .need = c->need_min > c->need_tar ? c->need_min : c->need_tar,
         };
         size_t n_states;
-        int n_best = 0, r;
+        int n_best = 0, worst = -1, r;
         int best_s[8];
         vec best_v[8];
 
@@ -342,24 +386,20 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 max = 8;
         if (c->left < 0 || c->days_left <= 0)
                 return 0;
-        r = rs_path_begin(h->path, c->n);
+        r = rs_path_begin(h->path, h->n_open);
         if (r < 0)
                 return r;
-        for (size_t j = 0; j < c->n; j++) {
-                h_blk bv;
-                const h_blk *b = &bv;
+        for (size_t k = 0; k < h->n_open; k++) {
+                const h_open *b = &h->open[k];
                 vec w = { { 0 } };
 
-                if (only != RS_NO_INDEX && rb(h, c, (int) j)->position != only)
-                        continue;
-                bv = view(h, c, (int) j);
-                if (b->paid > c->left || !block_open(h, b))
+                if (only != RS_NO_INDEX && b->pos != only)
                         continue;
                 w.v[RS_GOAL_COVERAGE] = b->cov;
                 w.v[RS_GOAL_STABILITY] = b->stab;
                 w.v[RS_GOAL_PEOPLE] = only != RS_NO_INDEX || old_pos[b->pos] ? 0 : 1;
-                w.v[RS_GOAL_HANDOVERS] = block_handovers(h, b);
-                rs_path_add(h->path, (int) j, rb(h, c, (int) j), w.v);
+                w.v[RS_GOAL_HANDOVERS] = b->handovers;
+                rs_path_add(h->path, b->j, b->blk, w.v);
         }
         /* Beyond the larger need no shortfall is left. */
         if (rules.need < 0)
@@ -384,14 +424,18 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                         best_v[n_best] = v;
                         best_s[n_best++] = (int) st;
                 } else {
-                        int worst = 0;
-
-                        for (int i = 1; i < n_best; i++)
-                                if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
-                                        worst = i;
+                        /* The first of the worst kept, found again only
+                         * when the kept ones change. */
+                        if (worst < 0) {
+                                worst = 0;
+                                for (int i = 1; i < n_best; i++)
+                                        if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
+                                                worst = i;
+                        }
                         if (cmp_vec(&v, &best_v[worst]) < 0) {
                                 best_v[worst] = v;
                                 best_s[worst] = (int) st;
+                                worst = -1;
                         }
                 }
         }
@@ -419,6 +463,9 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
 
         for (int k = 0; k < c->n_cur; k++)
                 pos_buf[rb(h, c, c->cur[k])->position] = true;
+        r = open_options(h, c);
+        if (r < 0)
+                goto out;
         r = best_paths(h, c, RS_NO_INDEX, pos_buf, 4, props, props_n, &count);
         if (r < 0)
                 goto out;
