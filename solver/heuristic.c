@@ -347,12 +347,18 @@ static int open_options(heur *h, const h_cand *c) {
         if (c->left < 0 || c->days_left <= 0)
                 return 0;
         for (size_t j = 0; j < c->n; j++) {
-                h_blk b = view(h, c, (int) j);
+                const rs_block *blk = rb(h, c, (int) j);
+                h_blk b;
 
-                if (b.paid > c->left || !block_open(h, &b))
+                /* The cheap tests first: view() reads the shift and the
+                 * position, and many options are closed. */
+                if (blk->paid > c->left || h->people[blk->position] >= h->prep->pos_limit[blk->position])
+                        continue;
+                b = view(h, c, (int) j);
+                if (!block_open(h, &b))
                         continue;
                 h->open[h->n_open++] = (h_open) {
-                        .blk = rb(h, c, (int) j),
+                        .blk = blk,
                         .pos = b.pos,
                         .j = (int) j,
                         .cov = b.cov,
