@@ -69,6 +69,10 @@ struct rs_path {
         size_t r_cap;
         uint64_t *r_set;
         size_t r_set_cap;
+        /* A bit per cell that has used all its days (days N - 1): such
+         * a state has no successor. Saves a division per state read. */
+        uint64_t *last_set;
+        size_t last_set_cap;
 
         int *ends;
         size_t ends_cap;
@@ -109,6 +113,7 @@ rs_path *rs_path_free(rs_path *p) {
         free(p->r);
         free(p->r_arg);
         free(p->r_set);
+        free(p->last_set);
         free(p->ends);
         free(p->groups);
         free(p);
@@ -224,6 +229,11 @@ static int reserve(rs_path *p, size_t n_states, size_t cells) {
                 return -ENOMEM;
         if (rs_grow((void **) &p->r_set, sizeof(uint64_t), bit_words(cells), &p->r_set_cap) < 0)
                 return -ENOMEM;
+        if (rs_grow((void **) &p->last_set, sizeof(uint64_t), bit_words(cells), &p->last_set_cap) < 0)
+                return -ENOMEM;
+        memset(p->last_set, 0, bit_words(cells) * sizeof(uint64_t));
+        for (size_t k = (size_t) p->N - 1; k < cells; k += (size_t) p->N)
+                bit_set(p->last_set, k);
         if (rs_grow((void **) &p->groups, sizeof(path_group), p->n_blk + 1, &p->groups_cap) < 0)
                 return -ENOMEM;
         return 0;
@@ -255,7 +265,7 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
         int unit = p->unit, P = p->P, N = p->N, min_rest = rules->min_rest;
         double tol = p->tol;
         path_group *groups = p->groups;
-        uint64_t *st_set = p->st_set, *r_set = p->r_set;
+        uint64_t *st_set = p->st_set, *r_set = p->r_set, *last_set = p->last_set;
 
         memset(p->best_val, 0, sizeof(p->best_val));
         for (int d = 0; d < lay->n_days; d++) {
@@ -275,6 +285,10 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                         const double *w = &p->w[(size_t) q * dim];
                         int pb = b->paid / unit, e_idx = 0;
                         long t = (long) b->start - min_rest;
+                        /* Cells below this one have room for the block's
+                         * paid units: state (pc + pb, n) is cell + shift. */
+                        size_t fits = pb < P ? (size_t) (P - pb) * (size_t) N : 0, shift = (size_t) pb * (size_t) N;
+                        size_t day_group;
 
                         /* Earlier days' states that end by t join the running best. */
                         while (g < n_groups && groups[g].end <= t) {
@@ -282,11 +296,11 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
 
                                 for (size_t s = bit_next(st_set, base, end); s < end;
                                      s = bit_next(st_set, s + 1, end)) {
-                                        size_t cell = s - base, n = cell % (size_t) N, to = cell + 1;
+                                        size_t cell = s - base, to = cell + 1;
                                         const double *sv = &p->st_val[s * dim];
                                         double *rv = &p->r[to * dim];
 
-                                        if (n + 1 >= (size_t) N)
+                                        if (bit_get(last_set, cell))
                                                 continue;
                                         if (!bit_get(r_set, to) ||
                                             rs_path_cmp_values((int) dim, tol, sv, rv) < 0) {
@@ -299,26 +313,24 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                         }
                         while (endv[e_idx] != b->end)
                                 e_idx++;
+                        day_group = lay->day_base[d] + (size_t) e_idx * cells;
                         /* The cells that hold a value, in order of (paid,
                          * days): a later one cannot fit where this one
                          * does not. */
                         for (size_t from = bit_next(r_set, 0, cells); from < cells;
                              from = bit_next(r_set, from + 1, cells)) {
-                                int pc = (int) (from / (size_t) N), n = (int) (from % (size_t) N);
-                                int to_p = pc + pb;
                                 const double *rv = &p->r[from * dim];
                                 double v[_RS_GOAL_MAX];
                                 size_t s;
 
-                                if (to_p >= P) {
-                                        if (!p->saturate)
-                                                break;
-                                        to_p = P - 1;
-                                }
+                                if (from < fits)
+                                        s = day_group + from + shift;
+                                else if (!p->saturate)
+                                        break;
+                                else    /* counted as the last paid unit */
+                                        s = day_group + (size_t) (P - 1) * (size_t) N + from % (size_t) N;
                                 for (size_t k = 0; k < dim; k++)
                                         v[k] = rv[k] + w[k];
-                                s = lay->day_base[d] + ((size_t) e_idx * (size_t) P + (size_t) to_p) * (size_t) N +
-                                    (size_t) n;
                                 if (!bit_get(st_set, s) ||
                                     rs_path_cmp_values((int) dim, tol, v, &p->st_val[s * dim]) < 0) {
                                         p->st[s] = (path_state) {
