@@ -29,6 +29,11 @@
 #include "pattern_path.h"
 
 #define G _RS_GOAL_MAX
+/* The goals the path carries: the shortfalls come from a state's paid
+ * minutes at the end, never from a block, so on the path they would be
+ * zeros, which compare equal and decide nothing. A third less to copy
+ * and compare. */
+#define PATH_G (RS_GOAL_HANDOVERS + 1)
 #define TOL 1e-6
 
 typedef struct vec {
@@ -179,7 +184,7 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
         h->cands = calloc(comp->n_cands + 1, sizeof(h_cand));
         if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->changed || !h->cands)
                 return -ENOMEM;
-        if (rs_path_new(G, TOL, &h->path) < 0)
+        if (rs_path_new(PATH_G, TOL, &h->path) < 0)
                 return -ENOMEM;
         for (size_t pi = 0; pi < problem->n_positions; pi++)
                 for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
@@ -423,9 +428,9 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 vec v;
 
                 paid = (int) rs_path_paid(h->path, st);
-                memcpy(v.v, val, sizeof(v.v));
-                v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
-                v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
+                memcpy(v.v, val, PATH_G * sizeof(double));
+                v.v[RS_GOAL_SHORTFALL_MIN] = shortfall(c->need_min, paid);
+                v.v[RS_GOAL_SHORTFALL_TARGET] = shortfall(c->need_tar, paid);
                 if (n_best < max) {
                         best_v[n_best] = v;
                         best_s[n_best++] = (int) st;

@@ -460,8 +460,8 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules) {
         case 1:
                 sweep(p, &use, &lay, 1);
                 break;
-        case _RS_GOAL_MAX:
-                sweep(p, &use, &lay, _RS_GOAL_MAX);
+        case 4:                         /* the heuristic's goals up to handovers */
+                sweep(p, &use, &lay, 4);
                 break;
         default:
                 sweep(p, &use, &lay, (size_t) p->dim);
