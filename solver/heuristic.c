@@ -228,6 +228,13 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
                 }
                 for (size_t q = 0; q < hc->n_where; q++)
                         h->changed[hc->where[q]] = 0;
+                /* Keep only what is used: a region has hundreds of positions. */
+                {
+                        size_t *w = realloc(hc->where, (hc->n_where + 1) * sizeof(size_t));
+
+                        if (w)
+                                hc->where = w;
+                }
                 if (problem->has_approved && problem->n_approved > 0) {
                         hc->kept = calloc(n + 1, sizeof(double));
                         if (!hc->kept)
