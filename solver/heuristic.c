@@ -29,6 +29,11 @@
 #include "pattern_path.h"
 
 #define G _RS_GOAL_MAX
+/* The goals the path carries: the shortfalls come from a state's paid
+ * minutes at the end, never from a block, so on the path they would be
+ * zeros, which compare equal and decide nothing. A third less to copy
+ * and compare. */
+#define PATH_G (RS_GOAL_HANDOVERS + 1)
 #define TOL 1e-6
 
 typedef struct vec {
@@ -59,7 +64,22 @@ typedef struct h_cand {
         int need_tar;
         int cur[RS_DAYS_PER_WEEK];      /* current pattern: indices into b */
         int n_cur;
+        size_t *where;                  /* the distinct positions of its options */
+        size_t n_where;
+        /* The clock when improve() last found no move, 0 if it did not. */
+        unsigned long settled;
 } h_cand;
+
+/* An option open to the candidate being improved, with what its path
+ * weight needs (the people part depends on the path asked for). */
+typedef struct h_open {
+        const rs_block *blk;
+        size_t pos;
+        int j;                          /* index into the candidate's options */
+        double cov;
+        double stab;
+        double handovers;
+} h_open;
 
 typedef struct heur {
         const rs_prep *prep;
@@ -72,8 +92,21 @@ typedef struct heur {
         int *e;                         /* blocks ending per grid point */
         int *s;                         /* blocks starting per grid point */
         int *people;                    /* per position: candidates working there */
+        /* Per position, the clock of the last pattern change that touched
+         * it (its segments' load, its grid points, its people): what a
+         * candidate's best response depends on lies at the positions of
+         * its options. */
+        unsigned long *changed;
+        unsigned long clock;
 
         rs_path *path;                  /* the best-pattern path, values of G */
+
+        /* The open options of the candidate improve() works on, in the
+         * order of its options: computed once for all its paths, since
+         * nothing changes the roster between them. */
+        h_open *open;
+        size_t n_open;
+        size_t open_cap;
 } heur;
 
 static int cmp_vec(const vec *a, const vec *b) {
@@ -111,6 +144,7 @@ static void heur_done(heur *h) {
         for (size_t i = 0; h->cands && i < h->n_cands; i++) {
                 free(h->cands[i].o);
                 free(h->cands[i].kept);
+                free(h->cands[i].where);
         }
         free(h->cands);
         free(h->seg_base);
@@ -119,6 +153,8 @@ static void heur_done(heur *h) {
         free(h->e);
         free(h->s);
         free(h->people);
+        free(h->changed);
+        free(h->open);
         h->path = rs_path_free(h->path);
 }
 
@@ -142,11 +178,13 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
         h->e = calloc(n_pts + 1, sizeof(int));
         h->s = calloc(n_pts + 1, sizeof(int));
         h->people = calloc(problem->n_positions + 1, sizeof(int));
+        h->changed = calloc(problem->n_positions + 1, sizeof(unsigned long));
+        h->clock = 1;
         h->n_cands = comp->n_cands;
         h->cands = calloc(comp->n_cands + 1, sizeof(h_cand));
-        if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->cands)
+        if (!h->load || !h->head || !h->e || !h->s || !h->people || !h->changed || !h->cands)
                 return -ENOMEM;
-        if (rs_path_new(G, TOL, &h->path) < 0)
+        if (rs_path_new(PATH_G, TOL, &h->path) < 0)
                 return -ENOMEM;
         for (size_t pi = 0; pi < problem->n_positions; pi++)
                 for (size_t si = 0; si < problem->positions[pi].n_shifts; si++) {
@@ -175,6 +213,28 @@ static int heur_init(heur *h, const rs_prep *prep, const rs_comp *comp) {
                 for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
                         hc->o[hc->n++] = (uint32_t) o;
                 rs_path_sort_options(prep, hc->o, hc->n);
+                /* Its positions, in order of first option, marked in
+                 * h->changed as it goes (cleared again below). */
+                hc->where = malloc((problem->n_positions + 1) * sizeof(size_t));
+                if (!hc->where)
+                        return -ENOMEM;
+                for (size_t j = 0; j < hc->n; j++) {
+                        size_t pos = prep->blocks[prep->opt_block[hc->o[j]]].position;
+
+                        if (!h->changed[pos]) {
+                                h->changed[pos] = 1;
+                                hc->where[hc->n_where++] = pos;
+                        }
+                }
+                for (size_t q = 0; q < hc->n_where; q++)
+                        h->changed[hc->where[q]] = 0;
+                /* Keep only what is used: a region has hundreds of positions. */
+                {
+                        size_t *w = realloc(hc->where, (hc->n_where + 1) * sizeof(size_t));
+
+                        if (w)
+                                hc->where = w;
+                }
                 if (problem->has_approved && problem->n_approved > 0) {
                         hc->kept = calloc(n + 1, sizeof(double));
                         if (!hc->kept)
@@ -218,6 +278,25 @@ static void apply(heur *h, h_cand *c, const int *pat, int n, int sign) {
                 if (!pattern_uses(h, c, pat, k, b->pos))
                         h->people[b->pos] += sign;
         }
+}
+
+/* Marks the positions of @c's pattern as changed (see heur.changed). */
+static void touch(heur *h, const h_cand *c, const int *pat, int n) {
+        h->clock++;
+        for (int k = 0; k < n; k++)
+                h->changed[rb(h, c, pat[k])->position] = h->clock;
+}
+
+/* Has anything at @c's positions changed since improve() last found no
+ * move for it? If not, it would find none again: its best response
+ * depends only on the roster there and on its own pattern. */
+static bool unsettled(const heur *h, const h_cand *c) {
+        if (c->settled == 0)
+                return true;
+        for (size_t k = 0; k < c->n_where; k++)
+                if (h->changed[c->where[k]] > c->settled)
+                        return true;
+        return false;
 }
 
 static double shortfall(int need, int paid) {
@@ -271,8 +350,39 @@ static bool block_open(const heur *h, const h_blk *b) {
 
 /* ---- the path ---------------------------------------------------------- */
 
-/* The best few patterns of @c over the blocks open to it (only position
- * @only unless that is RS_NO_INDEX): pattern_path.h's path with the goal
+/* Fills h->open with the options @c can add, everybody else given. */
+static int open_options(heur *h, const h_cand *c) {
+        if (rs_grow((void **) &h->open, sizeof(h_open), c->n + 1, &h->open_cap) < 0)
+                return -ENOMEM;
+        h->n_open = 0;
+        /* No path then (best_paths()). */
+        if (c->left < 0 || c->days_left <= 0)
+                return 0;
+        for (size_t j = 0; j < c->n; j++) {
+                const rs_block *blk = rb(h, c, (int) j);
+                h_blk b;
+
+                /* The cheap tests first: view() reads the shift and the
+                 * position, and many options are closed. */
+                if (blk->paid > c->left || h->people[blk->position] >= h->prep->pos_limit[blk->position])
+                        continue;
+                b = view(h, c, (int) j);
+                if (!block_open(h, &b))
+                        continue;
+                h->open[h->n_open++] = (h_open) {
+                        .blk = blk,
+                        .pos = b.pos,
+                        .j = (int) j,
+                        .cov = b.cov,
+                        .stab = b.stab,
+                        .handovers = block_handovers(h, &b),
+                };
+        }
+        return 0;
+}
+
+/* The best few patterns of @c over the blocks open to it (h->open, only
+ * position @only unless that is RS_NO_INDEX): pattern_path.h's path with the goal
  * vector per block, and the shortfalls of each state's paid minutes added
  * at the end. Writes up to @max patterns into @out/@out_n (indices into
  * c->o, in time order) and their count into *ret_count. */
@@ -285,7 +395,7 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 .need = c->need_min > c->need_tar ? c->need_min : c->need_tar,
         };
         size_t n_states;
-        int n_best = 0, r;
+        int n_best = 0, worst = -1, r;
         int best_s[8];
         vec best_v[8];
 
@@ -294,24 +404,20 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
                 max = 8;
         if (c->left < 0 || c->days_left <= 0)
                 return 0;
-        r = rs_path_begin(h->path, c->n);
+        r = rs_path_begin(h->path, h->n_open);
         if (r < 0)
                 return r;
-        for (size_t j = 0; j < c->n; j++) {
-                h_blk bv;
-                const h_blk *b = &bv;
+        for (size_t k = 0; k < h->n_open; k++) {
+                const h_open *b = &h->open[k];
                 vec w = { { 0 } };
 
-                if (only != RS_NO_INDEX && rb(h, c, (int) j)->position != only)
-                        continue;
-                bv = view(h, c, (int) j);
-                if (b->paid > c->left || !block_open(h, b))
+                if (only != RS_NO_INDEX && b->pos != only)
                         continue;
                 w.v[RS_GOAL_COVERAGE] = b->cov;
                 w.v[RS_GOAL_STABILITY] = b->stab;
                 w.v[RS_GOAL_PEOPLE] = only != RS_NO_INDEX || old_pos[b->pos] ? 0 : 1;
-                w.v[RS_GOAL_HANDOVERS] = block_handovers(h, b);
-                rs_path_add(h->path, (int) j, rb(h, c, (int) j), w.v);
+                w.v[RS_GOAL_HANDOVERS] = b->handovers;
+                rs_path_add(h->path, b->j, b->blk, w.v);
         }
         /* Beyond the larger need no shortfall is left. */
         if (rules.need < 0)
@@ -322,29 +428,32 @@ static int best_paths(heur *h, h_cand *c, size_t only, const bool *old_pos, int 
 
         /* Complete patterns: each state plus the shortfalls of its paid minutes. */
         n_states = rs_path_n_states(h->path);
-        for (size_t st = 0; st < n_states; st++) {
+        for (size_t st = rs_path_next_state(h->path, 0); st < n_states;
+             st = rs_path_next_state(h->path, st + 1)) {
                 const double *val = rs_path_value(h->path, st);
                 int paid;
                 vec v;
 
-                if (!val)
-                        continue;
                 paid = (int) rs_path_paid(h->path, st);
-                memcpy(v.v, val, sizeof(v.v));
-                v.v[RS_GOAL_SHORTFALL_MIN] += shortfall(c->need_min, paid);
-                v.v[RS_GOAL_SHORTFALL_TARGET] += shortfall(c->need_tar, paid);
+                memcpy(v.v, val, PATH_G * sizeof(double));
+                v.v[RS_GOAL_SHORTFALL_MIN] = shortfall(c->need_min, paid);
+                v.v[RS_GOAL_SHORTFALL_TARGET] = shortfall(c->need_tar, paid);
                 if (n_best < max) {
                         best_v[n_best] = v;
                         best_s[n_best++] = (int) st;
                 } else {
-                        int worst = 0;
-
-                        for (int i = 1; i < n_best; i++)
-                                if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
-                                        worst = i;
+                        /* The first of the worst kept, found again only
+                         * when the kept ones change. */
+                        if (worst < 0) {
+                                worst = 0;
+                                for (int i = 1; i < n_best; i++)
+                                        if (cmp_vec(&best_v[i], &best_v[worst]) > 0)
+                                                worst = i;
+                        }
                         if (cmp_vec(&v, &best_v[worst]) < 0) {
                                 best_v[worst] = v;
                                 best_s[worst] = (int) st;
+                                worst = -1;
                         }
                 }
         }
@@ -365,11 +474,16 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
         int r;
 
         *ret_moved = false;
+        if (!unsettled(h, c))
+                return 0;
         apply(h, c, c->cur, c->n_cur, -1);
         cur = pattern_value(h, c, c->cur, c->n_cur);
 
         for (int k = 0; k < c->n_cur; k++)
                 pos_buf[rb(h, c, c->cur[k])->position] = true;
+        r = open_options(h, c);
+        if (r < 0)
+                goto out;
         r = best_paths(h, c, RS_NO_INDEX, pos_buf, 4, props, props_n, &count);
         if (r < 0)
                 goto out;
@@ -412,6 +526,8 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
                 }
         }
         if (best >= 0) {
+                touch(h, c, c->cur, c->n_cur);
+                touch(h, c, props[best], props_n[best]);
                 memcpy(c->cur, props[best], (size_t) props_n[best] * sizeof(int));
                 c->n_cur = props_n[best];
                 *ret_moved = true;
@@ -423,6 +539,7 @@ out:
         for (size_t p = 0; p < h->prep->problem->n_positions; p++)
                 pos_buf[p] = false;
         apply(h, c, c->cur, c->n_cur, +1);
+        c->settled = r == 0 && !*ret_moved ? h->clock : 0;
         return r;
 }
 
@@ -501,6 +618,10 @@ static int descend(heur *h, const size_t *set, size_t n, bool *pos_buf, double d
         return 0;
 }
 
+static bool same_pattern(const h_cand *c, const int saved[static RS_DAYS_PER_WEEK + 1]) {
+        return c->n_cur == saved[0] && memcmp(c->cur, &saved[1], (size_t) c->n_cur * sizeof(int)) == 0;
+}
+
 /* Ruin and recreate around one position: everyone who could work there
  * loses their pattern, they come back one by one in a shuffled order, a
  * local search settles them, and the result stays only when the whole
@@ -559,8 +680,8 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         const h_cand *c = &h->cands[i];
                         bool there = false;
 
-                        for (size_t j = 0; j < c->n && !there; j++)
-                                there = rb(h, c, (int) j)->position == pos;
+                        for (size_t k = 0; k < c->n_where && !there; k++)
+                                there = c->where[k] == pos;
                         if (there)
                                 set[m++] = i;
                 }
@@ -581,6 +702,7 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         h_cand *c = &h->cands[set[i]];
 
                         apply(h, c, c->cur, c->n_cur, -1);
+                        touch(h, c, c->cur, c->n_cur);
                         c->n_cur = 0;
                 }
                 /* Back one by one, then settle them; a full pass now and then
@@ -597,18 +719,21 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                         best = v;
                         continue;
                 }
-                /* Worse or equal: back to the saved roster. */
+                /* Worse or equal: back to the saved roster. Only the
+                 * patterns that differ are taken out and put back (the
+                 * aggregates are counts, so the order does not matter),
+                 * and only their positions count as changed. */
                 for (size_t i = 0; i < n; i++) {
                         h_cand *c = &h->cands[i];
 
+                        if (same_pattern(c, saved[i]))
+                                continue;
                         apply(h, c, c->cur, c->n_cur, -1);
-                }
-                for (size_t i = 0; i < n; i++) {
-                        h_cand *c = &h->cands[i];
-
+                        touch(h, c, c->cur, c->n_cur);
                         c->n_cur = saved[i][0];
                         memcpy(c->cur, &saved[i][1], sizeof(c->cur));
                         apply(h, c, c->cur, c->n_cur, +1);
+                        touch(h, c, c->cur, c->n_cur);
                 }
         }
         r = 0;

@@ -9,9 +9,12 @@
  * a running best per (paid, days), each state read once per sweep. The
  * sweep runs on across days only while no day's first block starts
  * before the previous day's last one (a night block can); otherwise each
- * day sweeps afresh. States
- * are told apart from stale ones of earlier runs by a generation stamp
- * instead of being cleared. */
+ * day sweeps afresh.
+ *
+ * Most states and most running-best cells are never reached (about one in
+ * ten at eindhoven scale), so which ones are is kept in bitmaps and the
+ * loops visit only the set bits, in ascending order: the same order, and
+ * so the same result, as a loop over all of them that skips the rest. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +33,6 @@ typedef struct path_block {
 typedef struct path_state {
         int tag;
         int prev;
-        unsigned gen;                   /* the run that wrote it */
 } path_state;
 
 /* The states of one (day, end): cells of them from @base. */
@@ -51,17 +53,26 @@ struct rs_path {
         int unit;                       /* gcd of their paid minutes */
         long max_paid_day[RS_DAYS_PER_WEEK];
 
-        /* States: values (dim each) beside the links. */
+        /* States: values (dim each) beside the links; a bit per state
+         * when the run reached it. */
         path_state *st;
         double *st_val;
         size_t st_cap;
+        uint64_t *st_set;
+        size_t st_set_cap;
         size_t n_states;
-        unsigned gen;
 
-        /* The running best per (paid, days) cell. */
+        /* The running best per (paid, days) cell; a bit per cell that
+         * holds a value. */
         double *r;
         int *r_arg;
         size_t r_cap;
+        uint64_t *r_set;
+        size_t r_set_cap;
+        /* A bit per cell that has used all its days (days N - 1): such
+         * a state has no successor. Saves a division per state read. */
+        uint64_t *last_set;
+        size_t last_set_cap;
 
         int *ends;
         size_t ends_cap;
@@ -98,8 +109,11 @@ rs_path *rs_path_free(rs_path *p) {
         free(p->w);
         free(p->st);
         free(p->st_val);
+        free(p->st_set);
         free(p->r);
         free(p->r_arg);
+        free(p->r_set);
+        free(p->last_set);
         free(p->ends);
         free(p->groups);
         free(p);
@@ -173,19 +187,53 @@ void rs_path_add(rs_path *p, int tag, const rs_block *b, const double *w) {
         p->n_blk++;
 }
 
-/* Room for the states, the cells and the groups of a run. */
+static size_t bit_words(size_t n) {
+        return n / 64 + 1;
+}
+
+static inline bool bit_get(const uint64_t *set, size_t i) {
+        return (set[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void bit_set(uint64_t *set, size_t i) {
+        set[i / 64] |= (uint64_t) 1 << (i % 64);
+}
+
+/* The first set bit in [@i, @end), or @end. */
+static inline size_t bit_next(const uint64_t *set, size_t i, size_t end) {
+        while (i < end) {
+                uint64_t w = set[i / 64] >> (i % 64);
+
+                if (w) {
+                        i += (size_t) __builtin_ctzll(w);
+                        return i < end ? i : end;
+                }
+                i = (i / 64 + 1) * 64;
+        }
+        return end;
+}
+
+/* Room for the states, the cells and the groups of a run; no state
+ * reached yet. */
 static int reserve(rs_path *p, size_t n_states, size_t cells) {
-        size_t dim = (size_t) p->dim, old = p->st_cap;
+        size_t dim = (size_t) p->dim;
 
         if (grow_pair((void **) &p->st, sizeof(path_state), (void **) &p->st_val, dim * sizeof(double),
                       n_states + 1, &p->st_cap) < 0)
                 return -ENOMEM;
-        /* New states must not look current: stamp them as never used. */
-        for (size_t k = old; k < p->st_cap; k++)
-                p->st[k].gen = 0;
+        if (rs_grow((void **) &p->st_set, sizeof(uint64_t), bit_words(n_states), &p->st_set_cap) < 0)
+                return -ENOMEM;
+        memset(p->st_set, 0, bit_words(n_states) * sizeof(uint64_t));
         if (grow_pair((void **) &p->r, dim * sizeof(double), (void **) &p->r_arg, sizeof(int), cells + 1,
                       &p->r_cap) < 0)
                 return -ENOMEM;
+        if (rs_grow((void **) &p->r_set, sizeof(uint64_t), bit_words(cells), &p->r_set_cap) < 0)
+                return -ENOMEM;
+        if (rs_grow((void **) &p->last_set, sizeof(uint64_t), bit_words(cells), &p->last_set_cap) < 0)
+                return -ENOMEM;
+        memset(p->last_set, 0, bit_words(cells) * sizeof(uint64_t));
+        for (size_t k = (size_t) p->N - 1; k < cells; k += (size_t) p->N)
+                bit_set(p->last_set, k);
         if (rs_grow((void **) &p->groups, sizeof(path_group), p->n_blk + 1, &p->groups_cap) < 0)
                 return -ENOMEM;
         return 0;
@@ -216,8 +264,8 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
         size_t cells = lay->cells, n_groups = 0, g = 0;
         int unit = p->unit, P = p->P, N = p->N, min_rest = rules->min_rest;
         double tol = p->tol;
-        unsigned gen = p->gen;
         path_group *groups = p->groups;
+        uint64_t *st_set = p->st_set, *r_set = p->r_set, *last_set = p->last_set;
 
         memset(p->best_val, 0, sizeof(p->best_val));
         for (int d = 0; d < lay->n_days; d++) {
@@ -225,12 +273,11 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
 
                 /* No predecessor yet: only the empty start (0 paid, 0 days). */
                 if (d == 0 || rules->sweep_each_day) {
-                        for (size_t k = 0; k < cells; k++) {
-                                p->r[k * dim] = HUGE_VAL;
-                                p->r_arg[k] = -1;
-                        }
+                        memset(r_set, 0, bit_words(cells) * sizeof(uint64_t));
                         for (size_t k = 0; k < dim; k++)
                                 p->r[k] = 0;
+                        p->r_arg[0] = -1;
+                        bit_set(r_set, 0);
                         g = 0;
                 }
                 for (int q = lay->day_first[d]; q < lay->day_first[d] + lay->day_n[d]; q++) {
@@ -238,60 +285,64 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                         const double *w = &p->w[(size_t) q * dim];
                         int pb = b->paid / unit, e_idx = 0;
                         long t = (long) b->start - min_rest;
+                        /* Cells below this one have room for the block's
+                         * paid units: state (pc + pb, n) is cell + shift. */
+                        size_t fits = pb < P ? (size_t) (P - pb) * (size_t) N : 0, shift = (size_t) pb * (size_t) N;
+                        size_t day_group;
 
                         /* Earlier days' states that end by t join the running best. */
                         while (g < n_groups && groups[g].end <= t) {
-                                for (size_t cell = 0; cell < cells; cell++) {
-                                        size_t pc = cell / (size_t) N, n = cell % (size_t) N;
-                                        size_t s = groups[g].base + cell, to = pc * (size_t) N + n + 1;
+                                size_t base = groups[g].base, end = base + cells;
+
+                                for (size_t s = bit_next(st_set, base, end); s < end;
+                                     s = bit_next(st_set, s + 1, end)) {
+                                        size_t cell = s - base, to = cell + 1;
                                         const double *sv = &p->st_val[s * dim];
                                         double *rv = &p->r[to * dim];
 
-                                        if (p->st[s].gen != gen || n + 1 >= (size_t) N)
+                                        if (bit_get(last_set, cell))
                                                 continue;
-                                        if (rv[0] == HUGE_VAL ||
+                                        if (!bit_get(r_set, to) ||
                                             rs_path_cmp_values((int) dim, tol, sv, rv) < 0) {
                                                 val_copy(dim, rv, sv);
                                                 p->r_arg[to] = (int) s;
+                                                bit_set(r_set, to);
                                         }
                                 }
                                 g++;
                         }
                         while (endv[e_idx] != b->end)
                                 e_idx++;
-                        for (int pc = 0; pc < P; pc++) {
-                                int to_p = pc + pb;
+                        day_group = lay->day_base[d] + (size_t) e_idx * cells;
+                        /* The cells that hold a value, in order of (paid,
+                         * days): a later one cannot fit where this one
+                         * does not. */
+                        for (size_t from = bit_next(r_set, 0, cells); from < cells;
+                             from = bit_next(r_set, from + 1, cells)) {
+                                const double *rv = &p->r[from * dim];
+                                double v[_RS_GOAL_MAX];
+                                size_t s;
 
-                                if (to_p >= P) {
-                                        if (!p->saturate)
-                                                break;
-                                        to_p = P - 1;
+                                if (from < fits)
+                                        s = day_group + from + shift;
+                                else if (!p->saturate)
+                                        break;
+                                else    /* counted as the last paid unit */
+                                        s = day_group + (size_t) (P - 1) * (size_t) N + from % (size_t) N;
+                                for (size_t k = 0; k < dim; k++)
+                                        v[k] = rv[k] + w[k];
+                                if (!bit_get(st_set, s) ||
+                                    rs_path_cmp_values((int) dim, tol, v, &p->st_val[s * dim]) < 0) {
+                                        p->st[s] = (path_state) {
+                                                .tag = b->tag,
+                                                .prev = p->r_arg[from],
+                                        };
+                                        val_copy(dim, &p->st_val[s * dim], v);
+                                        bit_set(st_set, s);
                                 }
-                                for (int n = 0; n < N; n++) {
-                                        size_t from = (size_t) pc * (size_t) N + (size_t) n, s;
-                                        const double *rv = &p->r[from * dim];
-                                        double v[_RS_GOAL_MAX];
-
-                                        if (rv[0] == HUGE_VAL)
-                                                continue;
-                                        for (size_t k = 0; k < dim; k++)
-                                                v[k] = rv[k] + w[k];
-                                        s = lay->day_base[d] + ((size_t) e_idx * (size_t) P + (size_t) to_p) *
-                                                                       (size_t) N + (size_t) n;
-                                        if (p->st[s].gen != gen ||
-                                            rs_path_cmp_values((int) dim, tol, v, &p->st_val[s * dim]) < 0) {
-                                                p->st[s] = (path_state) {
-                                                        .tag = b->tag,
-                                                        .prev = p->r_arg[from],
-                                                        .gen = gen,
-                                                };
-                                                val_copy(dim, &p->st_val[s * dim], v);
-                                        }
-                                        if (rules->track_best &&
-                                            rs_path_cmp_values((int) dim, tol, v, p->best_val) < 0) {
-                                                val_copy(dim, p->best_val, v);
-                                                p->best = (int) s;
-                                        }
+                                if (rules->track_best && rs_path_cmp_values((int) dim, tol, v, p->best_val) < 0) {
+                                        val_copy(dim, p->best_val, v);
+                                        p->best = (int) s;
                                 }
                         }
                 }
@@ -396,12 +447,6 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules) {
         }
         if (reserve(p, n_states, cells) < 0)
                 return -ENOMEM;
-        if (++p->gen == 0) {
-                /* The stamp wrapped around: clear once. */
-                for (size_t k = 0; k < p->st_cap; k++)
-                        p->st[k].gen = 0;
-                p->gen = 1;
-        }
         /* The running sweep is exact only while no day's first block
          * starts before the previous day's last one: a state admitted for
          * a late night block must not reach the next day's earlier block
@@ -415,8 +460,8 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules) {
         case 1:
                 sweep(p, &use, &lay, 1);
                 break;
-        case _RS_GOAL_MAX:
-                sweep(p, &use, &lay, _RS_GOAL_MAX);
+        case 4:                         /* the heuristic's goals up to handovers */
+                sweep(p, &use, &lay, 4);
                 break;
         default:
                 sweep(p, &use, &lay, (size_t) p->dim);
@@ -430,8 +475,12 @@ size_t rs_path_n_states(const rs_path *p) {
         return p->n_states;
 }
 
+size_t rs_path_next_state(const rs_path *p, size_t state) {
+        return bit_next(p->st_set, state, p->n_states);
+}
+
 const double *rs_path_value(const rs_path *p, size_t state) {
-        if (state >= p->n_states || p->st[state].gen != p->gen)
+        if (state >= p->n_states || !bit_get(p->st_set, state))
                 return NULL;
         return &p->st_val[state * (size_t) p->dim];
 }

@@ -32,7 +32,13 @@ typedef struct rs_path rs_path;
  * (tol 0: exact). */
 static inline int rs_path_cmp_values(int dim, double tol, const double *a, const double *b) {
         for (int k = 0; k < dim; k++) {
-                double t = tol > 0 ? tol * (1 + fabs(a[k]) + fabs(b[k])) * 1e-3 : 0;
+                double t;
+
+                /* Equal components are common (zeros, equal sums) and
+                 * equal under any tolerance: skip the arithmetic. */
+                if (a[k] == b[k])
+                        continue;
+                t = tol > 0 ? tol * (1 + fabs(a[k]) + fabs(b[k])) * 1e-3 : 0;
 
                 if (a[k] < b[k] - t)
                         return -1;
@@ -92,6 +98,9 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules);
 
 /* The states of the last run: indices 0 .. rs_path_n_states() - 1. */
 size_t rs_path_n_states(const rs_path *p);
+/* The first state at or after @state that the run reached, or
+ * rs_path_n_states(): most are not, and this skips them in order. */
+size_t rs_path_next_state(const rs_path *p, size_t state);
 /* A state's value, NULL when the run did not reach it. */
 const double *rs_path_value(const rs_path *p, size_t state);
 /* The paid minutes a state stands for (see rs_path_rules.need). */
