@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl-render.h"
@@ -69,11 +71,37 @@ static void request_begin(rd_yw *w, rd_buf *out, const char *op) {
         rd_yw_key_str(w, "id", id);
 }
 
-/* Sends @request and reads the reply; exits 3 when the daemon goes away. */
-static void call(client *c, rd_buf *request, rd_message *reply) {
+/* Waits for the first bytes of the answer to a long request (a solve),
+ * showing on stderr, when it is a terminal, what it waits for and for how
+ * long, so that a solve of half a minute does not look like a hang. The
+ * line is cleared when the answer comes. */
+static void wait_with_progress(const client *c, const char *what) {
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        struct timespec t0, now;
+        int n;
+
+        if (rd_buf_len(&c->in) > 0 || !isatty(STDERR_FILENO))
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        fprintf(stderr, "rosterctl: %s ...", what);
+        for (;;) {
+                n = poll(&p, 1, 1000);
+                if (n != 0 && !(n < 0 && errno == EINTR))
+                        break;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                fprintf(stderr, "\r\033[Krosterctl: %s ... %lds", what, (long) (now.tv_sec - t0.tv_sec));
+        }
+        fputs("\r\033[K", stderr);
+}
+
+/* Sends @request and reads the reply; exits 3 when the daemon goes away.
+ * @waiting (or NULL) says on a terminal what a long request waits for. */
+static void call_saying(client *c, rd_buf *request, rd_message *reply, const char *waiting) {
         char *message = NULL;
         int r = rd_write_all(c->fd, rd_buf_data(request), rd_buf_len(request));
 
+        if (r == 0 && waiting)
+                wait_with_progress(c, waiting);
         if (r == 0)
                 r = rd_message_read(c->fd, &c->in, REPLY_MAX, reply, &message);
         if (r < 0) {
@@ -86,6 +114,10 @@ static void call(client *c, rd_buf *request, rd_message *reply) {
                 free(message);
                 exit(EXIT_UNREACHABLE);
         }
+}
+
+static void call(client *c, rd_buf *request, rd_message *reply) {
+        call_saying(c, request, reply, NULL);
 }
 
 static void read_event(client *c, rd_message *m) {
@@ -446,6 +478,34 @@ static int print_rosters(const options *o, const rd_node *entries, const rd_mess
         return status;
 }
 
+/* What a propose waits for, for the progress line on a terminal: the
+ * week, and from a status asked first, the solver's time limit and the
+ * solves ahead of it. */
+static void solve_waiting_text(client *c, const options *o, char *text, size_t size) {
+        const char *limit = NULL, *queued = NULL;
+        size_t running = 0;
+        rd_message st = {};
+        rd_buf req = {};
+        rd_yw w;
+
+        if (isatty(STDERR_FILENO)) {
+                request_begin(&w, &req, "status");
+                finish_request(&w, &req);
+                call(c, &req, &st);
+                const rd_node *solver = reply_ok(&st) ? rd_node_get(st.header, "solver") : NULL;
+                limit = rd_node_get_text(solver, "time_limit");
+                queued = rd_node_get_text(solver, "queued");
+                running = rd_node_seq_len(rd_node_get(solver, "running"));
+        }
+        int n = snprintf(text, size, "solving %s%s%s", o->week, o->employer ? " for " : ", every employer",
+                         o->employer ? o->employer : "");
+        if (limit && queued && n >= 0 && (size_t) n < size)
+                snprintf(text + n, size - (size_t) n, " (time limit %ss; %zu running, %s queued before it)",
+                         limit, running, queued);
+        rd_message_done(&st);
+        rd_buf_done(&req);
+}
+
 static int run_propose(const options *o, int argc, char **argv) {
         const command *cmd = find_command("propose");
         client c;
@@ -464,7 +524,9 @@ static int run_propose(const options *o, int argc, char **argv) {
         if (o->employer)
                 rd_yw_key_str(&w, "employer", o->employer);
         finish_request(&w, &req);
-        call(&c, &req, &reply);
+        char waiting[256];
+        solve_waiting_text(&c, o, waiting, sizeof waiting);
+        call_saying(&c, &req, &reply, waiting);
         if (!reply_ok(&reply)) {
                 print_error("propose", &reply);
                 status = EXIT_REFUSED;
@@ -807,7 +869,8 @@ static const command commands[] = {
           " ", run_validate, true },
         { "propose", "propose --week WEEK [--employer ID] [--format table|yaml]",
           "Asks for a roster proposal of one employer, or of every employer of WEEK\n"
-          "planned together, waits for the solve and prints the proposals.\n\n"
+          "planned together, waits for the solve and prints the proposals. On a\n"
+          "terminal, stderr shows what it waits for and for how long.\n\n"
           "  --week WEEK        ISO week, e.g. 2026-W49\n"
           "  --employer ID      only this employer\n"
           "  --format FORMAT    table (default on a terminal) or yaml\n",

@@ -56,6 +56,15 @@ has "$TMP/out" "kind: roster"
 has "$TMP/out" "state: proposal"
 REV=$(sed -n 's/^revision: //p' "$TMP/out")
 [ -n "$REV" ] || fail "no revision in the proposal"
+# Not a terminal: no progress line.
+lacks "$TMP/err" "solving"
+# On a terminal, what the solve waits for is shown and cleared again.
+if command -v script >/dev/null; then
+        script -qfec "$C propose ${W[*]} --employer bakery-noord --format yaml" "$TMP/tty" \
+                >/dev/null 2>&1 || fail "propose on a terminal failed: $(tail -c 600 "$TMP/tty")"
+        has "$TMP/tty" "solving 2026-W49 for bakery-noord (time limit [0-9.]*s; 0 running, 0 queued before it)"
+        has "$TMP/tty" "kind: roster"
+fi
 expect 0 "$C" propose "${W[@]}" --format table
 has "$TMP/out" "bakery-noord 2026-W49"
 has "$TMP/out" "garage-zuid 2026-W49"
