@@ -91,7 +91,7 @@ typedef struct rs_goal_acc {
  * size), so the same input and the same limit give the same roster.
  * Calibrated on the 2-core reference machine so that a solve that uses
  * its whole budget ends at about 75 % of the limit (docs/solver.md). */
-#define RS_WORK_RATE 60e6
+#define RS_WORK_RATE 70e6
 
 /* Time, work and progress control shared by the stages of a solve. */
 typedef struct rs_clock {
@@ -209,8 +209,9 @@ int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, rs_clock *clock,
  * NULL where the path does not apply (as rs_coverage_bound()). */
 typedef struct rs_pricer rs_pricer;
 int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret);
-/* Counts the pricer's work on *@meter (NULL: not counted). */
-void rs_pricer_set_meter(rs_pricer *p, double *meter);
+/* Counts the pricer's work on *@meter (NULL: not counted), @weight
+ * units per unit of the bound's counting. */
+void rs_pricer_set_meter(rs_pricer *p, double *meter, double weight);
 rs_pricer *rs_pricer_free(rs_pricer *p);
 double *rs_pricer_prices(rs_pricer *p);
 int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t opts[static RS_DAYS_PER_WEEK],

@@ -49,6 +49,7 @@ typedef struct lg {
         size_t pattern[RS_DAYS_PER_WEEK];       /* the last best pattern, latest day first */
         size_t n_pattern;
         double *meter;                  /* the solve's work counter, or NULL */
+        double meter_weight;            /* units per count there */
 } lg;
 
 static void lg_done(lg *l) {
@@ -92,7 +93,7 @@ static int best_pattern(lg *l, size_t i, double *ret_val, int *load) {
         l->n_pattern = 0;
         /* Work: the options priced (the path counts its own). */
         if (l->meter)
-                *l->meter += 8 + 4 * (double) n;
+                *l->meter += l->meter_weight * (8 + 4 * (double) n);
         if (n == 0 || k->left <= 0 || k->days_left <= 0)
                 return 0;
         r = rs_path_begin(l->path, n);
@@ -228,6 +229,7 @@ int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, rs_clock *clock,
         l.sink_userdata = sink_userdata;
         if (clock && clock->budget > 0) {
                 l.meter = &clock->work;
+                l.meter_weight = 1;
                 rs_path_set_meter(l.path, l.meter, LG_PATH_WEIGHT);
                 *l.meter += 4 * (double) comp->n_opts;
         }
@@ -313,9 +315,10 @@ int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret) {
         return 0;
 }
 
-void rs_pricer_set_meter(rs_pricer *p, double *meter) {
+void rs_pricer_set_meter(rs_pricer *p, double *meter, double weight) {
         p->l.meter = meter;
-        rs_path_set_meter(p->l.path, meter, LG_PATH_WEIGHT);
+        p->l.meter_weight = weight;
+        rs_path_set_meter(p->l.path, meter, LG_PATH_WEIGHT * weight);
 }
 
 rs_pricer *rs_pricer_free(rs_pricer *p) {
