@@ -9,8 +9,9 @@
  * position's people limit are left out, and rest, hours and days are in
  * the path's state, so every roster visited keeps every hard rule. A
  * move is made only when the exact goal vector of the roster gets
- * lexicographically smaller, so the search ends, and it stops at the
- * deadline.
+ * lexicographically smaller, so the search ends, and it stops when its
+ * work budget is used (work counted deterministically: the path's cells,
+ * the options and proposals looked at, the segments a round reads).
  *
  * One part of the vector is not additive over blocks: the number of
  * positions the pattern uses (goal 3). The path counts a block on a
@@ -107,6 +108,7 @@ typedef struct heur {
         h_open *open;
         size_t n_open;
         size_t open_cap;
+        double *meter;                  /* the solve's work counter, or NULL */
 } heur;
 
 static int cmp_vec(const vec *a, const vec *b) {
@@ -474,8 +476,12 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
         int r;
 
         *ret_moved = false;
+        if (h->meter)
+                *h->meter += 4;
         if (!unsettled(h, c))
                 return 0;
+        if (h->meter)
+                *h->meter += 32 + (double) c->n;
         apply(h, c, c->cur, c->n_cur, -1);
         cur = pattern_value(h, c, c->cur, c->n_cur);
 
@@ -516,6 +522,8 @@ static int improve(heur *h, h_cand *c, bool *pos_buf, bool *ret_moved) {
         /* The empty pattern is a proposal too. */
         props_n[n_props++] = 0;
 
+        if (h->meter)
+                *h->meter += 16 * (double) n_props;
         bv = cur;
         for (int i = 0; i < n_props; i++) {
                 vec v = pattern_value(h, c, props[i], props_n[i]);
@@ -592,9 +600,9 @@ static unsigned next_rand(unsigned *state) {
 }
 
 /* Local search over @set (candidate indices) until no move helps or the
- * deadline; *ret_moves counts moves made. */
-static int descend(heur *h, const size_t *set, size_t n, bool *pos_buf, double deadline, int max_passes,
-                   long *ret_moves) {
+ * work reaches @until; *ret_moves counts moves made. */
+static int descend(heur *h, rs_clock *clock, const size_t *set, size_t n, bool *pos_buf, double until,
+                   int max_passes, long *ret_moves) {
         for (int pass = 0; pass < max_passes; pass++) {
                 bool moved = false;
 
@@ -602,7 +610,7 @@ static int descend(heur *h, const size_t *set, size_t n, bool *pos_buf, double d
                         bool m;
                         int r;
 
-                        if (deadline > 0 && rs_now() >= deadline)
+                        if (rs_out_of_work(clock, until))
                                 return 0;
                         r = improve(h, &h->cands[set[i]], pos_buf, &m);
                         if (r < 0)
@@ -626,21 +634,30 @@ static bool same_pattern(const h_cand *c, const int saved[static RS_DAYS_PER_WEE
  * loses their pattern, they come back one by one in a shuffled order, a
  * local search settles them, and the result stays only when the whole
  * roster's goal vector got better. The number of rounds is fixed by the
- * problem's size, so without a time limit the result is the same every
- * time. */
-static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline) {
+ * problem's size, or (@until_budget) they go on until the work reaches
+ * @until; either way the same input gives the same result. */
+static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool until_budget) {
         const rs_problem *problem = h->prep->problem;
         size_t n = h->n_cands, *set = NULL, *all = NULL, *posv = NULL, n_posv = 0;
         int (*saved)[RS_DAYS_PER_WEEK + 1] = NULL;
         unsigned rng = 2463534242u;
         long rounds = 20 + 4 * (long) n, moves = 0;
+        double round_work = 4 * (double) n;
         vec best;
         int r = -ENOMEM;
 
         if (rounds > 2000)
                 rounds = 2000;
-        if (until_deadline && deadline > 0)
+        if (until_budget && until > 0)
                 rounds = LONG_MAX;
+        /* Work of a round besides the moves: the segments scanned for a
+         * gap and summed, the patterns saved and compared. */
+        for (size_t i = 0; i < h->comp->n_positions; i++) {
+                const rs_position *p = &problem->positions[h->comp->positions[i]];
+
+                for (size_t si = 0; si < p->n_shifts; si++)
+                        round_work += 2 * (double) p->shifts[si].n_grid;
+        }
         set = malloc((n + 1) * sizeof(size_t));
         all = malloc((n + 1) * sizeof(size_t));
         posv = malloc((h->comp->n_positions + 1) * sizeof(size_t));
@@ -654,8 +671,10 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                 size_t pos, m = 0;
                 vec v;
 
-                if (deadline > 0 && rs_now() >= deadline)
+                if (rs_out_of_work(clock, until))
                         break;
+                if (h->meter)
+                        *h->meter += round_work;
                 /* Seed: a position with a gap, else any. */
                 n_posv = 0;
                 for (size_t i = 0; i < h->comp->n_positions; i++) {
@@ -707,11 +726,11 @@ static int perturb(heur *h, bool *pos_buf, double deadline, bool until_deadline)
                 }
                 /* Back one by one, then settle them; a full pass now and then
                  * lets the others follow. */
-                r = descend(h, set, m, pos_buf, deadline, 1, &moves);
+                r = descend(h, clock, set, m, pos_buf, until, 1, &moves);
                 if (r >= 0)
-                        r = descend(h, set, m, pos_buf, deadline, 3, &moves);
+                        r = descend(h, clock, set, m, pos_buf, until, 3, &moves);
                 if (r >= 0 && round % 32 == 31)
-                        r = descend(h, all, n, pos_buf, deadline, 1, &moves);
+                        r = descend(h, clock, all, n, pos_buf, until, 1, &moves);
                 if (r < 0)
                         goto out;
                 v = global_value(h);
@@ -745,7 +764,7 @@ out:
         return r;
 }
 
-int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool until_deadline,
+int rs_heuristic(const rs_prep *prep, const rs_comp *comp, rs_clock *clock, double until, bool until_budget,
                  bool *chosen) {
         heur h;
         bool *pos_buf = NULL;
@@ -756,6 +775,12 @@ int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool
         r = heur_init(&h, prep, comp);
         if (r < 0)
                 goto out;
+        /* The work is counted only where a budget may stop it. */
+        if (clock && clock->budget > 0) {
+                h.meter = &clock->work;
+                rs_path_set_meter(h.path, h.meter, 1);
+                *h.meter += 2 * (double) comp->n_opts;
+        }
         pos_buf = calloc(prep->problem->n_positions + 1, sizeof(bool));
         all = malloc((h.n_cands + 1) * sizeof(size_t));
         if (!pos_buf || !all) {
@@ -773,9 +798,9 @@ int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool
                                 c->cur[c->n_cur++] = (int) j;
                 apply(&h, c, c->cur, c->n_cur, +1);
         }
-        r = descend(&h, all, h.n_cands, pos_buf, deadline, 1000, &moves);
+        r = descend(&h, clock, all, h.n_cands, pos_buf, until, 1000, &moves);
         if (r >= 0)
-                r = perturb(&h, pos_buf, deadline, until_deadline);
+                r = perturb(&h, clock, pos_buf, until, until_budget);
         if (r < 0)
                 goto out;
         for (size_t i = 0; i < h.n_cands; i++) {

@@ -84,16 +84,57 @@ typedef struct rs_goal_acc {
         double bound;                   /* in reported units, without constants */
 } rs_goal_acc;
 
-/* Time and progress control shared by the stages of a solve. */
+/* With a time limit every budget of a solve is work, not seconds:
+ * RS_WORK_RATE units a second of the limit. A unit is counted the same
+ * way on every machine (cells of the pattern path, candidates and
+ * segments visited, GLPK simplex iterations weighted by the model's
+ * size), so the same input and the same limit give the same roster.
+ * Calibrated on the 2-core reference machine so that a solve that uses
+ * its whole budget ends at about 75 % of the limit (docs/solver.md). */
+#define RS_WORK_RATE 70e6
+
+/* Time, work and progress control shared by the stages of a solve. */
 typedef struct rs_clock {
         double start;                   /* monotonic seconds at rs_solve() entry */
         double limit;                   /* seconds, 0 = none */
         double mip_gap;
         rs_progress_fn progress;
         void *progress_userdata;
+        /* With a limit: work units done so far, and the budget of the
+         * whole solve (limit × rate). The wall clock is only a safety
+         * stop at start + limit; clock_stopped notes that it stopped a
+         * stage before its work was done (the roster may then differ
+         * from run to run). */
+        double work;
+        double budget;
+        bool clock_stopped;
+        double clock_scale;             /* tests: the wall clock runs this much faster (1) */
 } rs_clock;
 
 double rs_now(void);
+
+/* Whether a stage whose work ends at @until (0: no budget) must stop:
+ * its work is done, or the wall clock passed the limit (noted in
+ * clock->clock_stopped). */
+bool rs_out_of_work(rs_clock *clock, double until);
+/* Seconds left before the wall-clock stop, HUGE_VAL without a limit. */
+double rs_clock_left(const rs_clock *clock);
+/* GLPK's tm_lim for the safety stop: ms to the wall-clock stop, at least
+ * 1, INT_MAX without a limit. */
+int rs_clock_tm_lim(const rs_clock *clock);
+/* GLPK simplex iterations as work on a model of @rows and @cols (and
+ * @nnz nonzeros). */
+double rs_glpk_iter_units(int rows, int cols, int nnz);
+/* GLPK branch and bound, called from its callback: the iterations made
+ * since *@it_seen as work, and at a branching the Driebeck-Tomlin
+ * degradations (a system solved per fractional column) as
+ * RS_GLPK_FRAC_ITERS iterations per fractional column. Returns the units. */
+#define RS_GLPK_FRAC_ITERS 3
+/* A glp_simplex() call (its factorization) as this many iterations. */
+#define RS_GLPK_CALL_ITERS 30
+struct glp_tree;
+double rs_glpk_tree_units(struct glp_tree *tree, double upi, int *it_seen);
+
 
 /* validate.c: the invariants of problem.h; on failure a malloc'ed message. */
 int rs_problem_validate(const rs_problem *problem, char **reterr_message);
@@ -126,11 +167,11 @@ rs_model *rs_model_new(const rs_prep *prep, const rs_comp *comp);
 rs_model *rs_model_free(rs_model *m, bool glpk_alive);
 /* Builds the rows and columns (GLPK must be guarded by the caller). */
 int rs_model_build(rs_model *m, bool names);
-/* Lexicographic solve, @seconds of budget (0 = none), starting from the
+/* Lexicographic solve, @units of work (0 = none), starting from the
  * roster in @chosen (indexed like prep->opt_*; it must keep the rules).
  * Writes the roster found into @chosen and the per-goal results into
  * @acc. */
-int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t comp_index,
+int rs_model_solve(rs_model *m, rs_clock *clock, double units, size_t comp_index,
                    size_t n_comps, bool *chosen, rs_goal_acc acc[static _RS_GOAL_MAX]);
 int rs_model_write_lp(rs_model *m, const char *path);
 /* Weighted covered minutes no roster exceeds (from lagrange.c). */
@@ -142,20 +183,21 @@ void rs_model_size(const rs_model *m, long *ret_rows, long *ret_columns);
  * size, always a valid roster. @chosen holds the start roster (options of
  * this component) and gets the result; it only ever moves to
  * lexicographically better rosters. The rounds are a fixed number unless
- * @until_deadline (and a deadline is set): then they go on until it. */
-int rs_heuristic(const rs_prep *prep, const rs_comp *comp, double deadline, bool until_deadline,
+ * @until_budget (and @until is set): then they go on until clock->work
+ * reaches @until (0: no budget). */
+int rs_heuristic(const rs_prep *prep, const rs_comp *comp, rs_clock *clock, double until, bool until_budget,
                  bool *chosen);
 
 /* lagrange.c: an upper bound on the priority-weighted minutes @comp can
  * cover (a Lagrangian relaxation of the headcount rows, improved for up
- * to @max_rounds rounds or until @deadline, towards @known_covered, what
+ * to @max_rounds rounds or until clock->work reaches @until, towards @known_covered, what
  * a roster already covers). Each round's best pattern of each candidate
  * (index into comp->cands; options of that candidate) goes to @sink when
  * it is not NULL. *ret_bound is HUGE_VAL when the relaxation
  * does not apply (more than one block a day, or shifts so long that a
  * block of one day could follow one of a later day). */
 typedef int (*rs_pattern_sink)(void *userdata, size_t cand_index, const size_t *opts, size_t n_opts);
-int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, double deadline, int max_rounds,
+int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, rs_clock *clock, double until, int max_rounds,
                       double known_covered, rs_pattern_sink sink, void *sink_userdata, double *ret_bound);
 
 /* The same best-pattern path for other prices: rs_pricer_prices() is
@@ -167,6 +209,9 @@ int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, double deadline,
  * NULL where the path does not apply (as rs_coverage_bound()). */
 typedef struct rs_pricer rs_pricer;
 int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret);
+/* Counts the pricer's work on *@meter (NULL: not counted), @weight
+ * units per unit of the bound's counting. */
+void rs_pricer_set_meter(rs_pricer *p, double *meter, double weight);
 rs_pricer *rs_pricer_free(rs_pricer *p);
 double *rs_pricer_prices(rs_pricer *p);
 int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t opts[static RS_DAYS_PER_WEEK],
@@ -175,7 +220,7 @@ int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t op
 /* master.c: goal 1 as a MIP over a pool of whole weekly patterns (one
  * block a day only). rs_master_add_pattern() is an rs_pattern_sink for
  * rs_coverage_bound(). rs_master_solve() adds the roster in @chosen to
- * the pool, solves until @deadline or a roster covering @target (the
+ * the pool, solves until clock->work reaches @until or a roster covering @target (the
  * bound), and replaces the roster of the component in @chosen only by
  * one that covers strictly more. *ret_bound: a bound on covered minutes
  * from the LP duals (HUGE_VAL when none). GLPK must
@@ -185,7 +230,7 @@ typedef struct rs_master rs_master;
 rs_master *rs_master_new(const rs_prep *prep, const rs_comp *comp);
 rs_master *rs_master_free(rs_master *m, bool glpk_alive);
 int rs_master_add_pattern(void *master, size_t cand_index, const size_t *opts, size_t n_opts);
-int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, bool *ret_improved,
+int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, bool *chosen, bool *ret_improved,
                     double *ret_bound);
 size_t rs_master_pool_size(const rs_master *m);
 
@@ -199,6 +244,14 @@ typedef enum rs_engine {
 } rs_engine;
 int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
                     rs_solution **ret_solution, char **reterr_message);
+/* For the tests: the work a second of the limit buys (0: RS_WORK_RATE),
+ * and how much faster than real time the wall clock runs (0: 1). */
+typedef struct rs_tuning {
+        double work_rate;
+        double clock_scale;
+} rs_tuning;
+int rs_solve_tuned(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
+                   const rs_tuning *tuning, rs_solution **ret_solution, char **reterr_message);
 /* Makes one invalid GLPK call under rs_solve()'s guard: -EIO when the
  * guard caught it (for the tests; the process must survive it). */
 int rs_glpk_guard_check(void);

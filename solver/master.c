@@ -68,6 +68,8 @@ struct rs_master {
         double bound;                   /* covered minutes no roster exceeds */
         double *seg_price;              /* per segment: the price of this round */
         double *pos_dual;               /* per position: μ of its limit row, or 0 */
+        rs_clock *clock;                /* work and the wall-clock stop */
+        double until;                   /* work at which to stop, 0 = none */
 };
 
 static unsigned long long hash_pattern(const pattern *p) {
@@ -294,17 +296,40 @@ static bool in_roster(const rs_master *m, const pattern *p, const bool *chosen) 
         return true;
 }
 
-/* GLPK's tm_lim for the time to @deadline, at least 1 ms. */
-static int ms_until(double deadline) {
-        double ms = (deadline - rs_now()) * 1000;
+/* The master's GLPK and bookkeeping counts at this weight: its rounds
+ * did about 60 million units a second against 100 million elsewhere
+ * (the pool, the columns added, one LP solve per round of generation). */
+#define MASTER_WEIGHT 1.7
 
-        if (deadline <= 0 || ms >= INT_MAX)
-                return INT_MAX;
-        return ms < 1 ? 1 : (int) ms;
+/* Whether the work budget is used (or the wall clock stopped it). */
+static bool past(rs_master *m) {
+        return rs_out_of_work(m->clock, m->until);
 }
 
-static bool past(double deadline) {
-        return deadline > 0 && rs_now() >= deadline;
+static double iter_units(rs_master *m) {
+        return MASTER_WEIGHT *
+               rs_glpk_iter_units(glp_get_num_rows(m->lp), glp_get_num_cols(m->lp), glp_get_num_nz(m->lp));
+}
+
+/* glp_simplex() within the work left: an iteration limit from the
+ * budget, the wall-clock stop as tm_lim; the iterations made are
+ * counted as work. Without a budget GLPK's defaults (no limits). */
+static int simplex(rs_master *m, glp_smcp *smcp) {
+        double upi, left;
+        int it0, ret;
+
+        if (m->until <= 0)
+                return glp_simplex(m->lp, smcp);
+        upi = iter_units(m);
+        left = (m->until - m->clock->work) / upi;
+        smcp->it_lim = left < 1 ? 1 : left >= INT_MAX ? INT_MAX : (int) left;
+        smcp->tm_lim = rs_clock_tm_lim(m->clock);
+        it0 = glp_get_it_cnt(m->lp);
+        ret = glp_simplex(m->lp, smcp);
+        m->clock->work += upi * (RS_GLPK_CALL_ITERS + (double) (glp_get_it_cnt(m->lp) - it0));
+        if (ret == GLP_ETMLIM)
+                m->clock->clock_stopped = true;
+        return ret;
 }
 
 /* Column j + 1 for pool entry @j: the candidate's row, the pattern's
@@ -437,10 +462,10 @@ static int price_candidate(rs_master *m, size_t i, bool exact, double *ret_max,
 
 /* Column generation: solve the LP, price every candidate whose pattern is
  * not fixed yet against its duals, add what has a positive reduced cost;
- * until nothing is added, @max_rounds, or the deadline. Segments the
+ * until nothing is added, @max_rounds, or the work budget. Segments the
  * fixed patterns fill are closed to pricing (their dual may be 0 when
  * degenerate). Returns 1 with the LP solved, 0 when the LP failed. */
-static int generate(rs_master *m, double deadline, int max_rounds, bool exact) {
+static int generate(rs_master *m, int max_rounds, bool exact) {
         const rs_prep *prep = m->prep;
         const rs_problem *problem = prep->problem;
         glp_smcp smcp;
@@ -451,11 +476,16 @@ static int generate(rs_master *m, double deadline, int max_rounds, bool exact) {
                 size_t added = 0;
                 double *price, lagrangian;
 
-                smcp.tm_lim = ms_until(deadline);
-                if (glp_simplex(m->lp, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
+                if (simplex(m, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
                         return 0;
-                if (!m->pricer || round >= max_rounds || past(deadline))
+                if (!m->pricer || round >= max_rounds || past(m))
                         return 1;
+                /* Work: the duals read, the candidates priced (the pricer
+                 * counts its paths). */
+                if (m->until > 0)
+                        m->clock->work += MASTER_WEIGHT *
+                                          (4 * (double) (m->n_seg + m->comp->n_cands + problem->n_positions) +
+                                           16 * (double) glp_get_num_cols(m->lp));
                 price = rs_pricer_prices(m->pricer);
                 for (size_t g = 0; g < m->n_seg; g++) {
                         double d = glp_get_row_dual(m->lp, m->seg_row0 + (int) g);
@@ -535,7 +565,7 @@ static void fix_column(rs_master *m, int col) {
  * stays feasible. The roster goes to m->work (1-based), its value to
  * *ret_value; -1 when the LP fell to @floor or below (no roster of this
  * dive beats the one known) or time ran out. */
-static int dive(rs_master *m, double deadline, int rounds, double floor, double *ret_value) {
+static int dive(rs_master *m, int rounds, double floor, double *ret_value) {
         /* From the root: nothing fixed. */
         for (int j = 1; j <= glp_get_num_cols(m->lp); j++)
                 glp_set_col_bnds(m->lp, j, GLP_DB, 0, 1);
@@ -547,7 +577,7 @@ static int dive(rs_master *m, double deadline, int rounds, double floor, double 
                 int n, pick = 0, r;
                 double most = 0;
 
-                r = generate(m, deadline, rounds, false);
+                r = generate(m, rounds, false);
                 if (r <= 0)
                         return r;
                 n = glp_get_num_cols(m->lp);
@@ -571,7 +601,7 @@ static int dive(rs_master *m, double deadline, int rounds, double floor, double 
                         *ret_value = glp_get_obj_val(m->lp);
                         return 0;
                 }
-                if (past(deadline))
+                if (past(m))
                         return 0;
                 fix_column(m, pick);
         }
@@ -580,10 +610,25 @@ static int dive(rs_master *m, double deadline, int rounds, double floor, double 
 typedef struct master_cb {
         const double *start;
         bool injected;
+        rs_master *m;
+        double upi;                     /* work per simplex iteration */
+        int it_seen;                    /* iterations already counted */
 } master_cb;
+
+/* The work since the last look (rs_glpk_tree_units()); whether the
+ * budget is used. */
+static bool master_count(master_cb *cb, glp_tree *tree) {
+        cb->m->clock->work += rs_glpk_tree_units(tree, cb->upi, &cb->it_seen);
+        return past(cb->m);
+}
 
 static void master_callback(glp_tree *tree, void *info) {
         master_cb *cb = info;
+
+        if (cb->m->until > 0 && master_count(cb, tree)) {
+                glp_ios_terminate(tree);
+                return;
+        }
 
         if (glp_ios_reason(tree) == GLP_IHEUR && !cb->injected) {
                 cb->injected = true;
@@ -662,7 +707,7 @@ static void take_roster(rs_master *m, const double *x, bool *chosen) {
                                 chosen[m->pool[j].opts[i]] = true;
 }
 
-int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, bool *ret_improved,
+int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, bool *chosen, bool *ret_improved,
                     double *ret_bound) {
         const rs_problem *problem = m->prep->problem;
         size_t cap;
@@ -673,6 +718,8 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
 
         *ret_improved = false;
         *ret_bound = HUGE_VAL;
+        m->clock = clock;
+        m->until = clock && clock->budget > 0 ? until : 0;
         r = add_roster(m, chosen);
         if (r < 0)
                 return r;
@@ -682,6 +729,8 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
         r = rs_pricer_new(m->prep, m->comp, &m->pricer);
         if (r < 0)
                 return r;
+        if (m->pricer && m->until > 0)
+                rs_pricer_set_meter(m->pricer, &clock->work, MASTER_WEIGHT);
         /* Room for the columns the dive may add: at most POOL_MAX in all. */
         cap = (size_t) POOL_MAX + 1;
         r = -ENOMEM;
@@ -713,7 +762,7 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
         }
 
         /* The root: every column worth having (up to the round limit). */
-        r = generate(m, deadline, 50, true);
+        r = generate(m, 50, true);
         if (r <= 0)
                 goto out;
         if (m->bound < target)
@@ -725,10 +774,10 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
         /* Dives until one meets @target (a roster of the bound's value is
          * optimal) or time is up; how much is generated at each step
          * changes the path, and the pool grows from dive to dive. */
-        for (int k = 0; k < MAX_DIVES && current < target - 0.5 && !past(deadline); k++) {
+        for (int k = 0; k < MAX_DIVES && current < target - 0.5 && !past(m); k++) {
                 static const int rounds[MAX_DIVES] = { 1, 5, 20, 2, 10, 3 };
 
-                r = dive(m, deadline, rounds[k % 6], current, &dived);
+                r = dive(m, rounds[k % 6], current, &dived);
                 if (r < 0)
                         goto out;
                 if (dived > current + 0.5) {
@@ -743,7 +792,7 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
         r = 0;
         /* Without a deadline the direct model (model.c) takes it from here:
          * an unbounded branch and bound over the pool would prove nothing. */
-        if (deadline <= 0 || past(deadline) || current >= target - 0.5)
+        if (m->until <= 0 || past(m) || current >= target - 0.5)
                 goto done;
 
         /* Branch and bound over the pool for the time left, from the best. */
@@ -754,8 +803,8 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
         iocp.presolve = GLP_OFF;
         iocp.br_tech = GLP_BR_DTH;
         iocp.bt_tech = GLP_BT_BLB;
-        iocp.tm_lim = ms_until(deadline);
-        cb = (master_cb) { .start = best };
+        iocp.tm_lim = rs_clock_tm_lim(clock);
+        cb = (master_cb) { .start = best, .m = m };
         iocp.cb_func = master_callback;
         iocp.cb_info = &cb;
         {
@@ -763,11 +812,14 @@ int rs_master_solve(rs_master *m, double deadline, double target, bool *chosen, 
 
                 glp_init_smcp(&smcp);
                 smcp.msg_lev = GLP_MSG_OFF;
-                smcp.tm_lim = ms_until(deadline);
-                if (glp_simplex(m->lp, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
+                if (simplex(m, &smcp) != 0 || glp_get_status(m->lp) != GLP_OPT)
                         goto done;
         }
-        glp_intopt(m->lp, &iocp);
+        cb.upi = iter_units(m);
+        cb.it_seen = glp_get_it_cnt(m->lp);
+        if (glp_intopt(m->lp, &iocp) == GLP_ETMLIM)
+                clock->clock_stopped = true;
+        clock->work += cb.upi * (double) (glp_get_it_cnt(m->lp) - cb.it_seen);
         st = glp_mip_status(m->lp);
         if ((st == GLP_OPT || st == GLP_FEAS) && glp_mip_obj_val(m->lp) > current + 0.5) {
                 for (int j = 1; j <= glp_get_num_cols(m->lp); j++)

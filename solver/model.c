@@ -1023,7 +1023,18 @@ typedef struct stage_cb {
         bool injected;
         bool have_bound;
         double bound;
+        rs_clock *clock;                /* with a budget: work and the wall-clock stop */
+        double until;                   /* work at which to stop, 0 = none */
+        double upi;                     /* work per simplex iteration */
+        int it_seen;                    /* iterations already counted */
 } stage_cb;
+
+/* The work since the last look (rs_glpk_tree_units()); whether the
+ * budget is used. */
+static bool stage_count(stage_cb *cb, glp_tree *tree) {
+        cb->clock->work += rs_glpk_tree_units(tree, cb->upi, &cb->it_seen);
+        return rs_out_of_work(cb->clock, cb->until);
+}
 
 static void stage_callback(glp_tree *tree, void *info) {
         stage_cb *cb = info;
@@ -1044,26 +1055,41 @@ static void stage_callback(glp_tree *tree, void *info) {
                         cb->have_bound = true;
                 }
         }
+        if (cb->until > 0 && stage_count(cb, tree))
+                glp_ios_terminate(tree);
 }
 
-/* GLPK's tm_lim for @seconds left (callers pass no deadline as INT_MAX
- * themselves): a deadline already passed still gets 1 ms, never "none". */
-static int ms_of(double seconds) {
-        if (seconds * 1000 >= INT_MAX)
-                return INT_MAX;
-        return seconds * 1000 < 1 ? 1 : (int) (seconds * 1000);
+/* glp_simplex() within the work left to @until (0: GLPK's defaults, no
+ * limits): an iteration limit from the budget, the wall-clock stop as
+ * tm_lim; the iterations made are counted as work. */
+static int stage_simplex(rs_model *m, rs_clock *clock, double until, double upi, glp_smcp *smcp) {
+        double left;
+        int it0, ret;
+
+        if (until <= 0)
+                return glp_simplex(m->lp, smcp);
+        left = (until - clock->work) / upi;
+        smcp->it_lim = left < 1 ? 1 : left >= INT_MAX ? INT_MAX : (int) left;
+        smcp->tm_lim = rs_clock_tm_lim(clock);
+        it0 = glp_get_it_cnt(m->lp);
+        ret = glp_simplex(m->lp, smcp);
+        clock->work += upi * (RS_GLPK_CALL_ITERS + (double) (glp_get_it_cnt(m->lp) - it0));
+        if (ret == GLP_ETMLIM)
+                clock->clock_stopped = true;
+        return ret;
 }
 
 /* One goal: returns the bound (objective units) and whether the incumbent
  * is proven optimal; m->inc is the best solution known afterwards. */
-static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, bool *ret_proven,
+static int stage(rs_model *m, rs_goal goal, rs_clock *clock, double until, double mip_gap, bool *ret_proven,
                  double *ret_bound) {
         bool integral = goal_integral(m, goal);
         double inc_val = objective_of(m, goal, m->inc), bound = trivial_bound(m, goal);
         double eps = integral ? 0.5 : 1e-7 * fmax(1, fabs(inc_val));
         glp_smcp smcp;
         glp_iocp iocp;
-        stage_cb cb = { .inc = m->inc };
+        stage_cb cb = { .inc = m->inc, .clock = clock, .until = until };
+        double upi = rs_glpk_iter_units(glp_get_num_rows(m->lp), glp_get_num_cols(m->lp), glp_get_num_nz(m->lp));
         int ret, st;
 
         *ret_proven = false;
@@ -1087,11 +1113,11 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
         glp_init_smcp(&smcp);
         smcp.msg_lev = GLP_MSG_OFF;
         smcp.presolve = GLP_OFF;
-        smcp.tm_lim = deadline > 0 ? ms_of(deadline - rs_now()) : INT_MAX;
-        ret = glp_simplex(m->lp, &smcp);
+        smcp.tm_lim = INT_MAX;
+        ret = stage_simplex(m, clock, until, upi, &smcp);
         if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
                 glp_adv_basis(m->lp, 0);
-                ret = glp_simplex(m->lp, &smcp);
+                ret = stage_simplex(m, clock, until, upi, &smcp);
         }
         if (ret != 0 || glp_get_status(m->lp) != GLP_OPT) {
                 /* Out of time before the relaxation: keep the incumbent. */
@@ -1122,10 +1148,17 @@ static int stage(rs_model *m, rs_goal goal, double deadline, double mip_gap, boo
         iocp.br_tech = GLP_BR_DTH;
         iocp.bt_tech = GLP_BT_BLB;
         iocp.mip_gap = mip_gap;
-        iocp.tm_lim = deadline > 0 ? ms_of(deadline - rs_now()) : INT_MAX;
+        iocp.tm_lim = until > 0 ? rs_clock_tm_lim(clock) : INT_MAX;
         iocp.cb_func = stage_callback;
         iocp.cb_info = &cb;
+        cb.upi = upi;
+        cb.it_seen = glp_get_it_cnt(m->lp);
         ret = glp_intopt(m->lp, &iocp);
+        if (until > 0) {
+                if (ret == GLP_ETMLIM)
+                        clock->clock_stopped = true;
+                clock->work += cb.upi * (double) (glp_get_it_cnt(m->lp) - cb.it_seen);
+        }
         st = glp_mip_status(m->lp);
         if (st == GLP_OPT || st == GLP_FEAS) {
                 double v;
@@ -1198,7 +1231,7 @@ static bool goal_has_terms(const rs_model *m, rs_goal goal) {
         return false;
 }
 
-int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t comp_index,
+int rs_model_solve(rs_model *m, rs_clock *clock, double units, size_t comp_index,
                    size_t n_comps, bool *chosen, rs_goal_acc acc[static _RS_GOAL_MAX]) {
         /* Later goals usually close at the root; coverage gets the most
          * (time a stage leaves unused goes to the next ones). */
@@ -1207,7 +1240,7 @@ int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t co
                 [RS_GOAL_HANDOVERS] = 2, [RS_GOAL_SHORTFALL_MIN] = 1, [RS_GOAL_SHORTFALL_TARGET] = 1,
         };
         const rs_problem *problem = m->prep->problem;
-        double end = seconds > 0 ? rs_now() + seconds : 0;
+        double end = units > 0 ? clock->work + units : 0;
         int r;
 
         /* Start from the roster in @chosen (it keeps every rule). */
@@ -1215,7 +1248,7 @@ int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t co
                 m->inc[j + 1] = chosen[m->opts[j]] ? 1 : 0;
         complete(m, m->inc);
         for (int g = 0; g < _RS_GOAL_MAX; g++) {
-                double deadline = 0, bound, left = 0;
+                double until = 0, bound, left = 0;
                 bool proven;
 
                 acc[g] = (rs_goal_acc) { .proven = true, .bound = 0 };
@@ -1227,7 +1260,10 @@ int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t co
                 if (end > 0) {
                         for (int k = g; k < _RS_GOAL_MAX; k++)
                                 left += weight[k];
-                        deadline = rs_now() + (end - rs_now()) * weight[g] / left;
+                        until = clock->work + (end - clock->work) * weight[g] / left;
+                        /* Never nothing: a stage gets its relaxation a try. */
+                        if (until <= clock->work)
+                                until = clock->work + 1;
                 }
                 if (clock->progress) {
                         char text[128];
@@ -1237,7 +1273,7 @@ int rs_model_solve(rs_model *m, const rs_clock *clock, double seconds, size_t co
                                  rs_goal_to_string((rs_goal) g));
                         clock->progress(clock->progress_userdata, text);
                 }
-                r = stage(m, (rs_goal) g, deadline, clock->mip_gap, &proven, &bound);
+                r = stage(m, (rs_goal) g, clock, until, clock->mip_gap, &proven, &bound);
                 if (r < 0)
                         return r;
                 acc[g].proven = proven;

@@ -86,6 +86,9 @@ struct rs_path {
         long need;
         int best;
         double best_val[_RS_GOAL_MAX];
+
+        double *meter;                  /* work counted here, when set */
+        double meter_weight;            /* units per count */
 };
 
 int rs_path_new(int dim, double tol, rs_path **ret) {
@@ -100,6 +103,11 @@ int rs_path_new(int dim, double tol, rs_path **ret) {
         p->tol = tol;
         *ret = p;
         return 0;
+}
+
+void rs_path_set_meter(rs_path *p, double *meter, double weight) {
+        p->meter = meter;
+        p->meter_weight = weight;
 }
 
 rs_path *rs_path_free(rs_path *p) {
@@ -266,11 +274,15 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
         double tol = p->tol;
         path_group *groups = p->groups;
         uint64_t *st_set = p->st_set, *r_set = p->r_set, *last_set = p->last_set;
+        /* Work: a state read, a cell extended, a block, a day (its
+         * bitmap words). */
+        size_t ops = 0;
 
         memset(p->best_val, 0, sizeof(p->best_val));
         for (int d = 0; d < lay->n_days; d++) {
                 const int *endv = lay->day_endv[d];
 
+                ops += 1 + bit_words(cells);
                 /* No predecessor yet: only the empty start (0 paid, 0 days). */
                 if (d == 0 || rules->sweep_each_day) {
                         memset(r_set, 0, bit_words(cells) * sizeof(uint64_t));
@@ -300,6 +312,7 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                                         const double *sv = &p->st_val[s * dim];
                                         double *rv = &p->r[to * dim];
 
+                                        ops++;
                                         if (bit_get(last_set, cell))
                                                 continue;
                                         if (!bit_get(r_set, to) ||
@@ -311,6 +324,7 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                                 }
                                 g++;
                         }
+                        ops += 4;
                         while (endv[e_idx] != b->end)
                                 e_idx++;
                         day_group = lay->day_base[d] + (size_t) e_idx * cells;
@@ -323,6 +337,7 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                                 double v[_RS_GOAL_MAX];
                                 size_t s;
 
+                                ops++;
                                 if (from < fits)
                                         s = day_group + from + shift;
                                 else if (!p->saturate)
@@ -362,6 +377,8 @@ static inline __attribute__((always_inline)) void sweep(rs_path *p, const rs_pat
                         n_groups++;
                 }
         }
+        if (p->meter)
+                *p->meter += p->meter_weight * (double) ops;
 }
 
 int rs_path_run(rs_path *p, const rs_path_rules *rules) {
@@ -371,6 +388,9 @@ int rs_path_run(rs_path *p, const rs_path_rules *rules) {
 
         p->n_states = 0;
         p->best = -1;
+        /* Work: the blocks offered (added, laid out), and the run itself. */
+        if (p->meter)
+                *p->meter += p->meter_weight * (16 + 2 * (double) p->n_blk);
         if (p->n_blk == 0 || rules->left < 0 || rules->days_left <= 0)
                 return 0;
         if (unit <= 0)

@@ -52,6 +52,10 @@ static inline int rs_path_cmp_values(int dim, double tol, const double *a, const
  * rs_path_cmp_values() with @tol. */
 int rs_path_new(int dim, double tol, rs_path **ret);
 rs_path *rs_path_free(rs_path *p);
+/* Adds the work of every run to *@meter (NULL: none): states read and
+ * cells extended, a count that depends only on the input, times
+ * @weight. */
+void rs_path_set_meter(rs_path *p, double *meter, double weight);
 
 /* Sorts options (indices into prep->opt_*) by working day, start, end,
  * then index: the order rs_path_add() expects. */

@@ -235,12 +235,12 @@ static double round_covered(const solve_ctx *ctx, const rs_comp *comp, double bo
         return bound;
 }
 
-/* The Lagrangian bound on goal 1 until @bound_deadline, collecting the
- * patterns it prices; then, when the roster in ctx->chosen is short of
- * the bound, the pattern MIP over them until @master_deadline, whose LP
- * duals may tighten the bound. */
-static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_deadline,
-                              double master_deadline, double *ret_covered_max) {
+/* The Lagrangian bound on goal 1 until the work reaches @bound_until,
+ * collecting the patterns it prices; then, when the roster in
+ * ctx->chosen is short of the bound, the pattern MIP over them until
+ * @master_until, whose LP duals may tighten the bound (0: no budget). */
+static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_until,
+                              double master_until, double *ret_covered_max) {
         double bound = HUGE_VAL, master_bound = HUGE_VAL;
         bool improved = false;
         int r;
@@ -249,7 +249,7 @@ static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_
         ctx->master = rs_master_new(&ctx->prep, comp);
         if (!ctx->master)
                 return -ENOMEM;
-        r = rs_coverage_bound(&ctx->prep, comp, bound_deadline, 150, covered_now(ctx, comp),
+        r = rs_coverage_bound(&ctx->prep, comp, &ctx->clock, bound_until, 150, covered_now(ctx, comp),
                               rs_master_add_pattern, ctx->master, &bound);
         if (r < 0)
                 return r;
@@ -262,7 +262,7 @@ static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_
                                  comp->n_cands, comp->n_positions, rs_master_pool_size(ctx->master));
                         ctx->clock.progress(ctx->clock.progress_userdata, text);
                 }
-                r = rs_master_solve(ctx->master, master_deadline, bound, ctx->chosen, &improved, &master_bound);
+                r = rs_master_solve(ctx->master, &ctx->clock, master_until, bound, ctx->chosen, &improved, &master_bound);
                 if (r < 0)
                         return r;
                 master_bound = round_covered(ctx, comp, master_bound);
@@ -274,13 +274,13 @@ static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_
         return 0;
 }
 
-/* The Lagrangian bound on goal 1 alone, until @deadline. */
-static int coverage_bound(solve_ctx *ctx, const rs_comp *comp, double deadline,
+/* The Lagrangian bound on goal 1 alone, until the work reaches @until. */
+static int coverage_bound(solve_ctx *ctx, const rs_comp *comp, double until,
                           double *ret_covered_max) {
         double bound = HUGE_VAL;
         int r;
 
-        r = rs_coverage_bound(&ctx->prep, comp, deadline, 150, covered_now(ctx, comp), NULL, NULL,
+        r = rs_coverage_bound(&ctx->prep, comp, &ctx->clock, until, 150, covered_now(ctx, comp), NULL, NULL,
                               &bound);
         if (r < 0)
                 return r;
@@ -324,16 +324,18 @@ static int solve_glpk(solve_ctx *ctx) {
         for (size_t k = 0; k < prep->n_comps; k++) {
                 const rs_comp *comp = &prep->comps[k];
                 rs_goal_acc acc[_RS_GOAL_MAX];
-                double seconds = 0, covered_max;
+                double units = 0, covered_max;
 
-                if (ctx->clock.limit > 0) {
-                        double left = ctx->clock.start + ctx->clock.limit - rs_now();
+                if (ctx->clock.budget > 0) {
+                        double left = ctx->clock.budget - ctx->clock.work;
 
-                        /* A share of what is left, by size; never nothing, so a
-                         * late component still gets its relaxation solved. */
-                        seconds = left * (double) comp->n_opts / (double) (opts_left ? opts_left : 1);
-                        if (seconds < 0.01)
-                                seconds = 0.01;
+                        /* A share of the work left, by size; never nothing,
+                         * so a late component still gets its relaxation
+                         * solved. Work, not seconds: the same on any
+                         * machine (the wall clock only stops at the limit). */
+                        units = left * (double) comp->n_opts / (double) (opts_left ? opts_left : 1);
+                        if (units < 0.01 * RS_WORK_RATE)
+                                units = 0.01 * RS_WORK_RATE;
                 }
                 opts_left -= comp->n_opts;
                 if (ctx->clock.progress) {
@@ -344,20 +346,22 @@ static int solve_glpk(solve_ctx *ctx) {
                         ctx->clock.progress(ctx->clock.progress_userdata, text);
                 }
                 if (use_direct(ctx, comp)) {
-                        double start = rs_now();
+                        double start = ctx->clock.work;
 
                         /* A first roster from the local search (a fixed number of
-                         * rounds); goal 1 from the patterns until half the time;
+                         * rounds); goal 1 from the patterns until half the work;
                          * the local search again for the goals after it; GLPK's
                          * direct model from that roster with what is left. */
-                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds / 10 : 0, false, ctx->chosen);
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units / 10 : 0, false,
+                                         ctx->chosen);
                         if (r < 0)
                                 return r;
-                        r = bound_and_patterns(ctx, comp, seconds > 0 ? rs_now() + seconds / 10 : 0,
-                                               seconds > 0 ? start + seconds / 2 : 0, &covered_max);
+                        r = bound_and_patterns(ctx, comp, units > 0 ? ctx->clock.work + units / 10 : 0,
+                                               units > 0 ? start + units / 2 : 0, &covered_max);
                         if (r < 0)
                                 return r;
-                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds * 0.6 : 0, false, ctx->chosen);
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.6 : 0, false,
+                                         ctx->chosen);
                         if (r < 0)
                                 return r;
                         ctx->model = rs_model_new(prep, comp);
@@ -367,41 +371,43 @@ static int solve_glpk(solve_ctx *ctx) {
                         if (r < 0)
                                 return r;
                         rs_model_set_coverage_bound(ctx->model, covered_max);
-                        if (seconds > 0) {
-                                seconds -= rs_now() - start;
-                                if (seconds < 0.01)
-                                        seconds = 0.01;
+                        if (units > 0) {
+                                units -= ctx->clock.work - start;
+                                if (units < 0.01 * RS_WORK_RATE)
+                                        units = 0.01 * RS_WORK_RATE;
                         }
-                        r = rs_model_solve(ctx->model, &ctx->clock, seconds, k, prep->n_comps, ctx->chosen, acc);
+                        r = rs_model_solve(ctx->model, &ctx->clock, units, k, prep->n_comps, ctx->chosen, acc);
                         if (r < 0)
                                 return r;
                         note_size(ctx);
                         ctx->model = rs_model_free(ctx->model, true);
                 } else {
-                        double start = rs_now();
+                        double start = ctx->clock.work;
 
                         /* A roster, the bound with its patterns, the pattern
                          * MIP, and the local search again from its roster for
                          * the goals after coverage. Above MASTER_MAX_OPTIONS
                          * the bound alone, and the local search gets the
-                         * pattern MIP's time. */
+                         * pattern MIP's work. */
                         bool master = comp->n_opts <= MASTER_MAX_OPTIONS;
 
-                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds * 0.4 : 0, true, ctx->chosen);
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.4 : 0, true,
+                                         ctx->chosen);
                         if (r < 0)
                                 return r;
                         r = static_bounds(ctx, comp, acc);
                         if (r < 0)
                                 return r;
                         if (master)
-                                r = bound_and_patterns(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
-                                                       seconds > 0 ? start + seconds * 0.8 : 0, &covered_max);
+                                r = bound_and_patterns(ctx, comp, units > 0 ? start + units * 0.55 : 0,
+                                                       units > 0 ? start + units * 0.8 : 0, &covered_max);
                         else
-                                r = coverage_bound(ctx, comp, seconds > 0 ? start + seconds * 0.55 : 0,
+                                r = coverage_bound(ctx, comp, units > 0 ? start + units * 0.55 : 0,
                                                    &covered_max);
                         if (r < 0)
                                 return r;
-                        r = rs_heuristic(prep, comp, seconds > 0 ? start + seconds : 0, true, ctx->chosen);
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units : 0, true,
+                                         ctx->chosen);
                         if (r < 0)
                                 return r;
                         if (covered_max < HUGE_VAL && -covered_max > acc[RS_GOAL_COVERAGE].bound)
@@ -716,6 +722,12 @@ int rs_solve(const rs_problem *problem, const rs_solve_opts *opts, rs_solution *
 
 int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
                     rs_solution **ret_solution, char **reterr_message) {
+        return rs_solve_tuned(problem, opts, engine, NULL, ret_solution, reterr_message);
+}
+
+int rs_solve_tuned(const rs_problem *problem, const rs_solve_opts *opts, rs_engine engine,
+                   const rs_tuning *tuning, rs_solution **ret_solution, char **reterr_message) {
+        double rate = tuning && tuning->work_rate > 0 ? tuning->work_rate : RS_WORK_RATE;
         solve_ctx *ctx;
         rs_solution *sol = NULL;
         char *msg = NULL;
@@ -745,6 +757,10 @@ int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_eng
                 .mip_gap = ctx->opts.mip_gap,
                 .progress = ctx->opts.progress,
                 .progress_userdata = ctx->opts.progress_userdata,
+                /* Every budget is work: the limit's seconds at the
+                 * reference machine's rate (docs/solver.md). */
+                .budget = ctx->opts.time_limit * rate,
+                .clock_scale = tuning && tuning->clock_scale > 0 ? tuning->clock_scale : 1,
         };
 
         r = rs_prep_build(&ctx->prep, problem);
@@ -793,6 +809,9 @@ int rs_solve_engine(const rs_problem *problem, const rs_solve_opts *opts, rs_eng
         fill_goals(ctx, sol);
         sol->rows = ctx->rows;
         sol->columns = ctx->columns;
+        sol->work = ctx->clock.work;
+        sol->work_budget = ctx->clock.budget;
+        sol->clock_stopped = ctx->clock.clock_stopped;
         /* Whatever engine made it, a roster that breaks a hard rule never
          * leaves the solver. */
         r = rs_selfcheck(problem, sol, &ctx->error);

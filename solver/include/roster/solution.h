@@ -108,6 +108,13 @@ typedef struct rs_solution {
         double seconds;                 /* wall-clock time of the solve */
         long rows;                      /* largest model solved */
         long columns;
+        /* With a time limit: the work the solve did (in units of
+         * docs/solver.md, limit × RS_WORK_RATE at most), and whether the
+         * wall clock stopped a stage before its work was done; only then
+         * may the same input and limit give another roster. */
+        double work;
+        double work_budget;
+        bool clock_stopped;
 } rs_solution;
 
 rs_solution *rs_solution_free(rs_solution *solution);
