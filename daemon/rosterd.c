@@ -397,8 +397,16 @@ static int run_solve(const arguments *args) {
                                 fprintf(stderr, " %s=%g/%g/%g", rs_goal_to_string((rs_goal) g),
                                         goal->value, goal->bound, goal->gap);
                 }
+                if (solution->work_budget > 0)
+                        fprintf(stderr, " work=%.0f/%.0f clock_stopped=%s", solution->work,
+                                solution->work_budget, solution->clock_stopped ? "yes" : "no");
                 fprintf(stderr, " rss_kb=%ld\n", usage.ru_maxrss);
         }
+        /* Only then may the same documents and limit give another roster
+         * (docs/solver.md, "Time limit: work, not seconds"). */
+        if (solution->clock_stopped)
+                fprintf(stderr, "rosterd: the time limit ran out before the solver's work budget "
+                                "(a slower or busy machine): another run may give another roster\n");
         status = EXIT_SUCCESS;
 
 finish:
