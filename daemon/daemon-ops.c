@@ -711,6 +711,12 @@ void rd_ops_job_done(rd_server *s, rd_job *job, bool ok, rd_error_code code,
         if (n_stored > 1)
                 qsort(stored, n_stored, sizeof(*stored), compare_slot_ptr);
 
+        bool clock_stopped = false;
+        if (ok && rd_node_bool(rd_node_get(result, "clock_stopped"), &clock_stopped) && clock_stopped)
+                rd_log(LOG_WARNING, &f,
+                       "The solve of %s%s%s reached solver.time_limit before its work budget (a "
+                       "slower or busy machine): the same input may give another roster",
+                       job->week_text, job->employer ? " for " : "", job->employer ? job->employer : "");
         if (ok) {
                 s->solved_count++;
                 f.message_id = RD_MESSAGE_SOLVE_DONE;

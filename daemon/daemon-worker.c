@@ -251,6 +251,10 @@ static int solve(worker *w, const rd_node *header, const char *body, size_t body
         rd_yw yw;
         rd_msg_begin(&yw, &out);
         rd_yw_key_bool(&yw, "ok", true);
+        /* The daemon logs it: only then may the same input give another
+         * roster (docs/solver.md, "Time limit: work, not seconds"). */
+        if (solution->clock_stopped)
+                rd_yw_key_bool(&yw, "clock_stopped", true);
         rd_yw_str(&yw, "rosters");
         rd_yw_seq_start(&yw, false);
         r = 0;
