@@ -73,6 +73,9 @@ size_t tb_count(const rs_solution *s, size_t pos);
 /* The why entry of @cand in the uncovered interval [start, end) of @pos,
  * NULL when there is no such interval or entry. */
 const rs_why *tb_why(const rs_solution *s, size_t pos, int start, int end, size_t cand);
+/* Fails the test unless the two solutions are the same in every field
+ * and string, in order (SPEC §4 goal 5). */
+void tb_assert_same(const rs_solution *x, const rs_solution *y);
 /* Prints a solution (for failing tests). */
 void tb_print(const rs_problem *p, const rs_solution *s);
 
