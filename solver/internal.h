@@ -89,8 +89,9 @@ typedef struct rs_goal_acc {
  * way on every machine (cells of the pattern path, candidates and
  * segments visited, GLPK simplex iterations weighted by the model's
  * size), so the same input and the same limit give the same roster.
- * Calibrated on the 2-core reference machine so that a solve that uses
- * its whole budget ends at about 75 % of the limit (docs/solver.md). */
+ * Calibrated on the 2-core reference machine: a solve that uses its
+ * whole budget ended at 56-78 % of the limit there; the rest is the
+ * margin for a slower moment (docs/solver.md). */
 #define RS_WORK_RATE 70e6
 
 /* Time, work and progress control shared by the stages of a solve. */
