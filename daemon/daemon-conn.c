@@ -495,7 +495,9 @@ static int on_accept(sd_event_source *src, int listen_fd, uint32_t revents, void
 
         (void) src;
         (void) revents;
-        for (int i = 0; i < 64; i++) {
+        /* A few at a time, each with its first request: what else is due
+         * (a finished commit, a worker's result) gets its turn between. */
+        for (int i = 0; i < 16; i++) {
                 int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
                 rd_conn *c;
                 int r;
@@ -545,6 +547,11 @@ static int on_accept(sd_event_source *src, int listen_fd, uint32_t revents, void
                 arm_idle(c);
                 rd_logf(LOG_DEBUG, "Connection %llu from uid %u pid %d", c->number,
                         (unsigned) c->peer.uid, (int) c->peer.pid);
+                /* A client sends its request right after connecting, so it
+                 * is usually here already: reading it now saves a pass
+                 * through the loop, whose every pass polls all ready
+                 * sockets again (hundreds when many connect at once). */
+                on_io(c->io, fd, EPOLLIN, c);
         }
         return 0;
 }
