@@ -670,7 +670,7 @@ static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool u
         size_t n = h->n_cands, *set = NULL, *all = NULL, *posv = NULL, n_posv = 0;
         int (*saved)[RS_DAYS_PER_WEEK + 1] = NULL, (*kept)[RS_DAYS_PER_WEEK + 1] = NULL;
         unsigned rng = 2463534242u;
-        long rounds = 20 + 4 * (long) n, moves = 0;
+        long rounds = 20 + 4 * (long) n, moves = 0, full;
         double round_work = 4 * (double) n, start = clock ? clock->work : 0, tol0;
         vec best, cur;
         int r = -ENOMEM;
@@ -679,6 +679,7 @@ static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool u
                 rounds = 2000;
         if (until_budget && until > 0)
                 rounds = LONG_MAX;
+        full = rounds == LONG_MAX ? 128 : 32;
         /* Work of a round besides the moves: the segments scanned for a
          * gap and summed, the patterns saved and compared. */
         for (size_t i = 0; i < h->comp->n_positions; i++) {
@@ -761,11 +762,13 @@ static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool u
                         c->n_cur = 0;
                 }
                 /* Back one by one, then settle them; a full pass now and then
-                 * lets the others follow. */
+                 * lets the others follow: under a budget every 128th round
+                 * (better than every 8th, 32nd or never there), else every
+                 * 32nd as before. */
                 r = descend(h, clock, set, m, pos_buf, until, 1, &moves);
                 if (r >= 0)
                         r = descend(h, clock, set, m, pos_buf, until, 3, &moves);
-                if (r >= 0 && round % 32 == 31)
+                if (r >= 0 && round % full == full - 1)
                         r = descend(h, clock, all, n, pos_buf, until, 1, &moves);
                 if (r < 0)
                         goto out;
