@@ -5,7 +5,7 @@
 # Each installs the Debian build packages it needs when run as root.
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config libglpk-dev libyaml-dev \
-                   libsystemd-dev libcmocka-dev clang \
+                   libsystemd-dev libcmocka-dev zlib1g-dev clang \
                    systemd groff-base man-db dpkg-dev file socat
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGE_DIR ?= build-package

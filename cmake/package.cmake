@@ -42,7 +42,7 @@ find_program(ROSTERD_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(ROSTERD_DPKG_SHLIBDEPS)
         set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-        set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.36), libglpk40 (>= 5.0), libyaml-0-2 (>= 0.2.5), libsystemd0 (>= 252)")
+        set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.36), libglpk40 (>= 5.0), libyaml-0-2 (>= 0.2.5), libsystemd0 (>= 252), zlib1g (>= 1:1.2.13)")
 endif()
 # systemd-sysusers and systemd-tmpfiles; without them postinst uses
 # useradd and install -d.

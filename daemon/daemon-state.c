@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon-server.h"
+#include "daemon-wal.h"
 
 /* ---- Names ------------------------------------------------------------ */
 
@@ -756,8 +757,18 @@ static void assume_inputs(rd_server *s) {
 }
 
 int rd_state_load(rd_server *s) {
+        size_t recovered = 0;
         int r;
 
+        r = rd_store_recover(&s->store, &recovered);
+        if (r < 0) {
+                rd_logf(LOG_ERR, "Cannot give the acknowledged documents in %s/%s their files: %s",
+                        s->store.path, RD_WAL_FILE, strerror(-r));
+                return r;
+        }
+        if (recovered > 0)
+                rd_logf(LOG_NOTICE, "Wrote %zu acknowledged document(s) from %s/%s to documents/",
+                        recovered, s->store.path, RD_WAL_FILE);
         r = load_documents(s);
         if (r == 0)
                 r = load_rosters(s, RD_AREA_ROSTERS);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "daemon-store.h"
+#include "daemon-wal.h"
 
 #define TMP_PREFIX ".tmp-"
 
@@ -445,6 +446,65 @@ int rd_store_quarantine(rd_store *s, rd_area area, const char *name) {
                 return 0;
         }
         return -EEXIST;
+}
+
+/* At most this many files are written before a sync: each staged file
+ * holds a descriptor until then. */
+#define RECOVER_GROUP 256
+
+struct recovery {
+        rd_store *store;
+        size_t written, in_group;
+};
+
+static bool same_bytes(rd_store *s, const char *name, const char *text, size_t size) {
+        char *stored = NULL;
+        size_t stored_size = 0;
+        bool same;
+
+        if (rd_store_read(s, RD_AREA_DOCUMENTS, name, &stored, &stored_size) < 0)
+                return false;
+        same = stored_size == size && memcmp(stored, text, size) == 0;
+        free(stored);
+        return same;
+}
+
+static int recover_one(void *userdata, const rd_wal_record *rec) {
+        struct recovery *rc = userdata;
+        rd_store *s = rc->store;
+        int r;
+
+        if (rd_store_name_revision(rec->name) <= 0)
+                return 0;
+        if (faccessat(s->area_fd[RD_AREA_DOCUMENTS], rec->name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+                if (same_bytes(s, rec->name, rec->text, rec->size))
+                        return 0;
+                r = rd_store_quarantine(s, RD_AREA_DOCUMENTS, rec->name);
+                if (r < 0)
+                        return r;
+        }
+        r = rd_store_write(s, RD_AREA_DOCUMENTS, rec->name, rec->text, rec->size);
+        if (r < 0)
+                return r;
+        rc->written++;
+        if (++rc->in_group == RECOVER_GROUP) {
+                rc->in_group = 0;
+                return rd_store_sync(s);
+        }
+        return 0;
+}
+
+int rd_store_recover(rd_store *s, size_t *ret_recovered) {
+        struct recovery rc = { .store = s };
+        int r = rd_wal_read(s->dir_fd, RD_WAL_FILE, recover_one, &rc, NULL);
+        int synced = rd_store_sync(s);
+
+        if (r == 0)
+                r = synced;
+        if (r == 0)
+                r = rd_wal_clear(s->dir_fd, RD_WAL_FILE);
+        *ret_recovered = rc.written;
+        return r;
 }
 
 long rd_store_name_revision(const char *name) {

@@ -7,13 +7,17 @@
  *   STATE/approved/0000000035.2026-W49.agri-geldrop.yaml       approvals, the same two views
  *                                                              with state: approved
  *   STATE/quarantine/                                          damaged files moved aside
+ *   STATE/documents.wal                                        submitted documents
+ *                                                              acknowledged before their
+ *                                                              files were (daemon-wal.h)
  *   STATE/lock                                                 held while a daemon runs
  *
  * The number in front is the revision (a daemon-wide counter); files are
  * only ever added, never changed in place. A file appears under its name
  * only complete: it is written as ".tmp-NAME", made durable (syncfs for a
- * batch), renamed, and the rename made durable before the change is
- * acknowledged. */
+ * batch), renamed, and the rename made durable. Rosters and approvals are
+ * acknowledged after that; submitted documents once they are in
+ * documents.wal, which rd_store_recover() applies at the next start. */
 #pragma once
 
 #include <sys/uio.h>
@@ -99,6 +103,13 @@ int rd_store_read(rd_store *s, rd_area area, const char *name, char **ret_text,
 /* Moves a damaged file to STATE/quarantine/AREA.NAME (a suffix makes it
  * unique) and fsyncs both directories. Returns 0 or a negative errno. */
 int rd_store_quarantine(rd_store *s, rd_area area, const char *name);
+
+/* Gives every document in STATE/documents.wal that has no file under
+ * documents/ its file (made durable), then empties the log. A stored
+ * file that differs from the log's bytes is quarantined first: the log
+ * holds what was acknowledged. *ret_recovered counts the files written.
+ * Returns 0 or a negative errno (the log is then left as it is). */
+int rd_store_recover(rd_store *s, size_t *ret_recovered);
 
 /* The highest revision number in any file name, quarantined ones
  * included, so that a revision is never given twice. */

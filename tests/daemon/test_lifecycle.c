@@ -58,12 +58,30 @@ static void test_ready_status_stop(void **state) {
         assert_string_equal(rd_node_get_text(m.header, "socket"), d.socket);
         rd_message_done(&m);
 
+        /* Stopped right after an acknowledgement: the document has its
+         * file and the write-ahead log is empty (its first bytes zero). */
+        assert_int_equal(h_submit_file(&d, "submit", "shift-needs-garage.yaml", &m), 0);
+        assert_true(h_ok(&m));
+        rd_message_done(&m);
+
         kill(d.pid, SIGTERM);
         s = h_notify_wait(&d, "STOPPING=1", 10000);
         assert_non_null(s);
         free(s);
         assert_int_equal(h_stop(&d), 0);
         assert_int_not_equal(stat(d.socket, &st), 0);
+
+        char path[512], head[16];
+        snprintf(path, sizeof path, "%s/documents/0000000001.shift-needs.garage-zuid.yaml",
+                 d.state);
+        assert_int_equal(access(path, F_OK), 0);
+        snprintf(path, sizeof path, "%s/documents.wal", d.state);
+        FILE *f = fopen(path, "re");
+        assert_non_null(f);
+        assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+        fclose(f);
+        for (size_t i = 0; i < sizeof head; i++)
+                assert_int_equal(head[i], 0);
         h_cleanup(&d);
 }
 

@@ -75,11 +75,14 @@ static void test_submit_and_list(void **state) {
         assert_string_equal(rd_node_get_text(docs->items[1], "weeks"), "2026-W49");
         rd_message_done(&m);
 
-        /* Stored byte for byte. */
+        /* Stored byte for byte. The file follows the acknowledgement
+         * within milliseconds (the document is in documents.wal first). */
         char path[512];
         size_t a_size, b_size;
         snprintf(path, sizeof path, "%s/documents/%010ld.shift-needs.garage-zuid.yaml",
                  daemon_.state, last);
+        for (int waited = 0; access(path, F_OK) != 0 && waited < 10000; waited += 10)
+                usleep(10000);
         char *a = h_read_file(path, &a_size), *b = h_read_file(h_data("shift-needs-garage.yaml"),
                                                               &b_size);
         assert_non_null(a);

@@ -1,7 +1,8 @@
 /* tests/daemon/test_units.c -- pieces of the daemon without a daemon:
  * message framing, YAML quoting, what changed between two rosters, the
- * state directory. */
+ * state directory and its write-ahead log. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "daemon-server.h"
+#include "daemon-wal.h"
 
 /* rd_buf_truncate() keeps the bytes before the cut, NUL after them, and
  * gives back the room of a large buffer cut down (the worker's output is
@@ -326,6 +328,155 @@ static void test_store(void **state) {
         assert_int_equal(system(path), 0);
 }
 
+/* Collects what rd_wal_read() gives. */
+struct seen {
+        size_t n;
+        char names[8][64];
+        char texts[8][64];
+};
+
+static int collect(void *userdata, const rd_wal_record *rec) {
+        struct seen *seen = userdata;
+
+        assert_true(seen->n < 8);
+        snprintf(seen->names[seen->n], 64, "%s", rec->name);
+        snprintf(seen->texts[seen->n], 64, "%.*s", (int) rec->size, rec->text);
+        seen->n++;
+        return 0;
+}
+
+static size_t read_log(int dir_fd, struct seen *seen) {
+        size_t n = 99;
+
+        memset(seen, 0, sizeof(*seen));
+        assert_int_equal(rd_wal_read(dir_fd, RD_WAL_FILE, collect, seen, &n), 0);
+        assert_int_equal(n, seen->n);
+        return n;
+}
+
+/* Records come back whole and in order; a torn or damaged record ends
+ * the log there, and so do the records of an older generation after a
+ * rewind. */
+static void test_wal(void **state) {
+        char dir[] = "/tmp/rosterd-wal-XXXXXX", path[256], buf[4096];
+        rd_wal w;
+        struct seen seen;
+        struct stat st;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        assert_true(dfd >= 0);
+        assert_int_equal(read_log(dfd, &seen), 0);      /* no file: no records */
+
+        assert_int_equal(rd_wal_open(&w, dfd, 1024), 0);
+        snprintf(path, sizeof path, "%s/%s", dir, RD_WAL_FILE);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_size, 1024);             /* written out, all zeros */
+        assert_int_equal(read_log(dfd, &seen), 0);
+
+        rd_wal_record two[] = {
+                { "0000000001.timetable.yaml", "kind: timetable\n", 16 },
+                { "0000000002.shift-needs.a.yaml", "kind: shift-needs\n", 18 },
+        };
+        assert_int_equal(rd_wal_append(&w, buf, two, 2), 0);
+        rd_wal_record third = { "0000000005.shift-needs.b.yaml", "b", 1 };
+        assert_int_equal(rd_wal_append(&w, buf, &third, 1), 0);
+        assert_int_equal(read_log(dfd, &seen), 3);
+        assert_string_equal(seen.names[0], "0000000001.timetable.yaml");
+        assert_string_equal(seen.texts[0], "kind: timetable\n");
+        assert_string_equal(seen.names[1], "0000000002.shift-needs.a.yaml");
+        assert_string_equal(seen.texts[1], "kind: shift-needs\n");
+        assert_string_equal(seen.texts[2], "b");
+
+        /* Names that could leave documents/ are refused; so is what does
+         * not fit. */
+        rd_wal_record bad = { "../0000000006.x.yaml", "x", 1 };
+        assert_int_equal(rd_wal_append(&w, buf, &bad, 1), -EINVAL);
+        rd_wal_record big = { "0000000007.x.yaml", buf, 900 };
+        assert_int_equal(rd_wal_append(&w, buf + 1000, &big, 1), -ENOSPC);
+        assert_int_equal(read_log(dfd, &seen), 3);
+
+        /* One byte of the second record's text changed: only the first
+         * is read. */
+        int fd = open(path, O_RDWR);
+        size_t second_text = rd_wal_record_size(&two[0]) + rd_wal_text_offset(&two[1]);
+        assert_int_equal(pwrite(fd, "K", 1, (off_t) second_text), 1);
+        assert_int_equal(read_log(dfd, &seen), 1);
+        assert_int_equal(pwrite(fd, "k", 1, (off_t) second_text), 1);
+        /* Torn: the third record cut short. */
+        size_t third_at = rd_wal_record_size(&two[0]) + rd_wal_record_size(&two[1]);
+        assert_int_equal(pwrite(fd, "\0\0\0\0", 4, (off_t) (third_at + rd_wal_record_size(&third) - 4)),
+                         4);
+        assert_int_equal(read_log(dfd, &seen), 2);
+        close(fd);
+
+        /* A new generation over the old one: the old records after it are
+         * not read, even where one starts right after the new ones. */
+        rd_wal_rewind(&w);
+        assert_int_equal(rd_wal_append(&w, buf, &two[0], 1), 0);
+        assert_int_equal(read_log(dfd, &seen), 1);
+        assert_string_equal(seen.names[0], "0000000001.timetable.yaml");
+
+        /* Emptied once applied. */
+        assert_int_equal(rd_wal_clear(dfd, RD_WAL_FILE), 0);
+        assert_int_equal(read_log(dfd, &seen), 0);
+        rd_wal_close(&w);
+        close(dfd);
+        snprintf(path, sizeof path, "rm -rf '%s'", dir);
+        assert_int_equal(system(path), 0);
+}
+
+/* At start, every document in the log gets its file: missing ones are
+ * written, equal ones left alone, different ones quarantined and
+ * replaced by the acknowledged bytes; then the log is empty. */
+static void test_store_recover(void **state) {
+        char dir[] = "/tmp/rosterd-recover-XXXXXX", path[256], buf[4096], *text = NULL;
+        size_t recovered = 99, size = 0;
+        rd_store s;
+        rd_wal w;
+        struct seen seen;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        assert_int_equal(rd_store_open(&s, dir), 0);
+        assert_int_equal(rd_store_recover(&s, &recovered), 0);  /* no log yet */
+        assert_int_equal(recovered, 0);
+
+        assert_int_equal(rd_store_write(&s, RD_AREA_DOCUMENTS, "0000000002.candidates.yaml",
+                                        "same", 4), 0);
+        assert_int_equal(rd_store_write(&s, RD_AREA_DOCUMENTS, "0000000003.timetable.yaml",
+                                        "damaged", 7), 0);
+        assert_int_equal(rd_store_sync(&s), 0);
+        assert_int_equal(rd_wal_open(&w, s.dir_fd, 4096), 0);
+        rd_wal_record recs[] = {
+                { "0000000001.shift-needs.a.yaml", "missing", 7 },
+                { "0000000002.candidates.yaml", "same", 4 },
+                { "0000000003.timetable.yaml", "acknowledged", 12 },
+        };
+        assert_int_equal(rd_wal_append(&w, buf, recs, 3), 0);
+        rd_wal_close(&w);
+
+        assert_int_equal(rd_store_recover(&s, &recovered), 0);
+        assert_int_equal(recovered, 2);
+        for (size_t i = 0; i < 3; i++) {
+                assert_int_equal(rd_store_read(&s, RD_AREA_DOCUMENTS, recs[i].name, &text, &size),
+                                 0);
+                assert_int_equal(size, recs[i].size);
+                assert_memory_equal(text, recs[i].text, size);
+                free(text);
+        }
+        snprintf(path, sizeof path, "%s/quarantine/documents.0000000003.timetable.yaml", dir);
+        assert_int_equal(access(path, F_OK), 0);
+        assert_int_equal(read_log(s.dir_fd, &seen), 0);
+        assert_int_equal(rd_store_recover(&s, &recovered), 0);
+        assert_int_equal(recovered, 0);
+        rd_store_close(&s);
+
+        snprintf(path, sizeof path, "rm -rf '%s'", dir);
+        assert_int_equal(system(path), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_buf_truncate),
@@ -335,6 +486,8 @@ int main(void) {
                 cmocka_unit_test(test_changes),
                 cmocka_unit_test(test_roster_state),
                 cmocka_unit_test(test_store),
+                cmocka_unit_test(test_wal),
+                cmocka_unit_test(test_store_recover),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
