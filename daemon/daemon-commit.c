@@ -143,26 +143,16 @@ static int commit_batch(const rd_store *store, rd_pending **batch, size_t n) {
  * direct way. */
 static int log_batch(rd_committer *c, rd_pending **batch, size_t n) {
         rd_wal_record *recs = calloc(n, sizeof(*recs));
-        rd_chunk *chunk = calloc(1, sizeof(*chunk));
+        rd_chunk *chunk = NULL;
         size_t len = 0;
         int r = -ENOMEM;
 
-        if (!recs || !chunk)
+        if (!recs)
                 goto fail;
-        chunk->files = calloc(n, sizeof(*chunk->files));
-        if (!chunk->files)
-                goto fail;
-        chunk->n = n;
         for (size_t i = 0; i < n; i++) {
                 recs[i] = (rd_wal_record) { batch[i]->file, batch[i]->text, batch[i]->size };
                 len += rd_wal_record_size(&recs[i]);
-                chunk->files[i].name = strdup(batch[i]->file);
-                if (!chunk->files[i].name)
-                        goto fail;
         }
-        chunk->buf = malloc(len);
-        if (!chunk->buf)
-                goto fail;
         if (!rd_wal_fits(&c->wal, len)) {
                 bool all_filed;
 
@@ -173,6 +163,22 @@ static int log_batch(rd_committer *c, rd_pending **batch, size_t n) {
                 if (!all_filed || len > c->wal.capacity)
                         goto fail;
                 rd_wal_rewind(&c->wal);
+        }
+
+        /* The filer's copy: the log's bytes and the names. */
+        r = -ENOMEM;
+        chunk = calloc(1, sizeof(*chunk));
+        if (!chunk)
+                goto fail;
+        chunk->files = calloc(n, sizeof(*chunk->files));
+        chunk->buf = malloc(len);
+        if (!chunk->files || !chunk->buf)
+                goto fail;
+        chunk->n = n;
+        for (size_t i = 0; i < n; i++) {
+                chunk->files[i].name = strdup(batch[i]->file);
+                if (!chunk->files[i].name)
+                        goto fail;
         }
         r = rd_wal_append(&c->wal, chunk->buf, recs, n);
         if (r < 0) {
@@ -514,6 +520,25 @@ int rd_commit_document(rd_server *s, rd_conn *conn, const char *request_id, rc_d
         return 0;
 }
 
+/* $ROSTERD_WAL_SIZE (bytes, at least 4096) replaces the log's size: tests
+ * use a small log to have it fill, start again and fall back often. */
+static size_t wal_capacity(void) {
+        const char *e = getenv("ROSTERD_WAL_SIZE");
+        char *end = NULL;
+        unsigned long long v;
+
+        if (!e || !*e)
+                return RD_WAL_CAPACITY;
+        errno = 0;
+        v = strtoull(e, &end, 10);
+        if (errno || *end || v < 4096 || v > RD_WAL_CAPACITY) {
+                rd_logf(LOG_WARNING, "Ignoring $ROSTERD_WAL_SIZE=%s: not a size from 4096 to %zu "
+                        "bytes", e, RD_WAL_CAPACITY);
+                return RD_WAL_CAPACITY;
+        }
+        return (size_t) v;
+}
+
 int rd_commit_setup(rd_server *s) {
         rd_committer *c = calloc(1, sizeof(*c));
         int r;
@@ -546,7 +571,7 @@ int rd_commit_setup(rd_server *s) {
 
         /* The state was loaded before: whatever the log held has its
          * files (rd_store_recover()). */
-        r = rd_wal_open(&c->wal, s->store.dir_fd, RD_WAL_CAPACITY);
+        r = rd_wal_open(&c->wal, s->store.dir_fd, wal_capacity());
         if (r < 0)
                 rd_logf(LOG_WARNING, "Cannot use %s/%s: %s; documents are committed without it",
                         s->store.path, RD_WAL_FILE, strerror(-r));
