@@ -655,16 +655,16 @@ static void restore_roster(heur *h, int (*saved)[RS_DAYS_PER_WEEK + 1]) {
         }
 }
 
-/* Ruin and recreate around one position: up to four of the candidates
- * who could work there lose their pattern, they come back one by one in
- * a shuffled order, and a local search settles them. The result stays
- * when the whole roster's goal vector got better, or (threshold
- * accepting) when its coverage is worse than the current roster's by
- * less than a tolerance that shrinks to zero as the rounds go on; the
- * best roster seen is kept aside and is the one returned. The number
- * of rounds is fixed by the problem's size, or (@until_budget) they go
- * on until the work reaches @until; either way the same input gives the
- * same result. */
+/* Ruin and recreate around one position: up to four (eight in rounds of
+ * fixed number) of the candidates who could work there lose their
+ * pattern, they come back one by one in a shuffled order, and a local
+ * search settles them. The result stays when the whole roster's goal
+ * vector got better, or (threshold accepting) when its coverage is worse
+ * than the current roster's by less than a tolerance that shrinks to
+ * zero as the rounds go on; the best roster seen is kept aside and is
+ * the one returned. The number of rounds is fixed by the problem's size,
+ * or (@until_budget) they go on until the work reaches @until; either way
+ * the same input gives the same result. */
 static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool until_budget) {
         const rs_problem *problem = h->prep->problem;
         size_t n = h->n_cands, *set = NULL, *all = NULL, *posv = NULL, n_posv = 0;
@@ -742,17 +742,22 @@ static int perturb(heur *h, rs_clock *clock, bool *pos_buf, double until, bool u
                         if (there)
                                 set[m++] = i;
                 }
-                /* At most four of them, chosen by the generator: smaller
-                 * rounds, so more of them in the same work, did better
-                 * than 8 (and than 2, 3, 6, 12 or 16; 5 did as well). */
+                /* Some of them, chosen by the generator. Under a work
+                 * budget at most four: smaller rounds, so more of them in
+                 * the same work, did better than 8 (and than 2, 3, 6, 12
+                 * or 16; 5 did as well). The rounds of fixed number keep
+                 * eight: with four the demo week's first roster led the
+                 * pattern master away from its optimum (docs/solver.md,
+                 * "What was tried", 9). */
                 for (size_t i = 0; i < m; i++) {
                         size_t j = i + next_rand(&rng) % (m - i), t = set[i];
 
                         set[i] = set[j];
                         set[j] = t;
                 }
-                if (m > 4)
-                        m = 4;
+                size_t most = until_budget ? 4 : 8;
+                if (m > most)
+                        m = most;
                 save_roster(h, saved);
                 for (size_t i = 0; i < m; i++) {
                         h_cand *c = &h->cands[set[i]];
