@@ -185,6 +185,23 @@ out:
         return r;
 }
 
+static double round_covered(const solve_ctx *ctx, const rs_comp *comp, double bound);
+
+/* Raises the coverage bound in @acc to slices.c's, when that is higher.
+ * Computed without work counted (one pass over the options and a
+ * matching per slice and day), so it changes no roster. */
+static int slice_bound(const solve_ctx *ctx, const rs_comp *comp, rs_goal_acc acc[static _RS_GOAL_MAX]) {
+        double covered;
+        int r = rs_slice_bound(&ctx->prep, comp, &covered);
+
+        if (r < 0)
+                return r;
+        covered = round_covered(ctx, comp, covered);
+        if (covered < HUGE_VAL && -covered > acc[RS_GOAL_COVERAGE].bound)
+                acc[RS_GOAL_COVERAGE].bound = -covered;
+        return 0;
+}
+
 /* Priority-weighted minutes the roster in ctx->chosen covers in @comp. */
 static double covered_now(const solve_ctx *ctx, const rs_comp *comp) {
         const rs_prep *prep = &ctx->prep;
@@ -379,6 +396,9 @@ static int solve_glpk(solve_ctx *ctx) {
                         r = rs_model_solve(ctx->model, &ctx->clock, units, k, prep->n_comps, ctx->chosen, acc);
                         if (r < 0)
                                 return r;
+                        r = slice_bound(ctx, comp, acc);
+                        if (r < 0)
+                                return r;
                         note_size(ctx);
                         ctx->model = rs_model_free(ctx->model, true);
                 } else {
@@ -412,6 +432,9 @@ static int solve_glpk(solve_ctx *ctx) {
                                 return r;
                         if (covered_max < HUGE_VAL && -covered_max > acc[RS_GOAL_COVERAGE].bound)
                                 acc[RS_GOAL_COVERAGE].bound = -covered_max;
+                        r = slice_bound(ctx, comp, acc);
+                        if (r < 0)
+                                return r;
                 }
                 for (int g = 0; g < _RS_GOAL_MAX; g++) {
                         ctx->acc[g].proven = ctx->acc[g].proven && acc[g].proven;

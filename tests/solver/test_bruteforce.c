@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "tb.h"
+#include "internal.h"
 
 typedef struct pick {
         size_t cand;
@@ -258,6 +259,26 @@ static void check_seed(unsigned seed) {
         }
         search_rec(&st, 0);
         assert_true(st.found);
+
+        /* slices.c's bound never claims less uncovered than the optimum. */
+        {
+                rs_prep prep;
+                double covered = 0, required = 0;
+
+                assert_int_equal(rs_prep_build(&prep, p), 0);
+                for (size_t k = 0; k < prep.n_comps; k++) {
+                        double c;
+
+                        assert_int_equal(rs_slice_bound(&prep, &prep.comps[k], &c), 0);
+                        covered += c;
+                }
+                for (size_t pi = 0; pi < p->n_positions; pi++)
+                        required += p->positions[pi].priority * (double) prep.pos_required[pi];
+                rs_prep_done(&prep);
+                if (required - covered > st.best[RS_GOAL_COVERAGE] + 1e-6)
+                        fail_msg("seed %u: slice bound %g above the optimum %g", seed, required - covered,
+                                 st.best[RS_GOAL_COVERAGE]);
+        }
 
         s = tb_solve(p);
         assert_int_equal(s->status, RS_STATUS_OPTIMAL);

@@ -697,6 +697,81 @@ static void test_pattern_bound_proves(void **state) {
         rs_problem_free(p);
 }
 
+/* The weighted minutes rs_slice_bound() allows the one component of @p. */
+static double slice_covered(const rs_problem *p) {
+        rs_prep prep;
+        double covered;
+
+        assert_int_equal(rs_prep_build(&prep, p), 0);
+        assert_int_equal(prep.n_comps, 1);
+        assert_int_equal(rs_slice_bound(&prep, &prep.comps[0], &covered), 0);
+        rs_prep_done(&prep);
+        return covered;
+}
+
+/* slices.c's bound, derived by hand on three weeks of one candidate c
+ * (a second one, d, is in class all Monday):
+ *  - one position, Monday 09:00-13:00, headcount 2, grid 2h, blocks of
+ *    2h: both segments have one candidate able, so at most 2 x 120 = 240
+ *    of the 480 minutes are covered; 240 uncovered at best, and c
+ *    working the shift reaches it;
+ *  - two positions, Monday 09:00-13:00 each, headcount 1: c is able to
+ *    work either segment of every hour (the bound of min(headcount,
+ *    able) per segment allows 480), but works one place at a time:
+ *    each slice of an hour has one candidate, 4 x 60 = 240;
+ *  - Monday 06:00-10:00 at priority 2 and 14:00-18:00 at priority 1,
+ *    blocks of 4h: no slice has two open segments (720 weighted minutes
+ *    by slices), but c works one block that day, at most the longer
+ *    weighted shift: 2 x 240 = 480 covered, 240 uncovered; c working
+ *    the first shift reaches it. */
+static void test_slice_bound(void **state) {
+        rs_problem *p = tb_problem();
+        size_t e = tb_employer(p, "shop", RS_NO_PLACE);
+        size_t a = tb_position(p, e, "till", H(2), 2), c, d;
+        rs_solve_opts opts = { 0 };
+        rs_solution *s = NULL;
+
+        (void) state;
+        tb_shift(p, a, MON, "09:00", "13:00", 2, 120);
+        c = tb_candidate(p, "c", 0, 0, H(40));
+        d = tb_candidate(p, "d", 0, 0, H(40));
+        tb_class(p, d, "d", RS_NO_PLACE, MON, "08:00", "14:00");
+        assert_true(slice_covered(p) == 240);
+        assert_int_equal(rs_solve_engine(p, &opts, RS_ENGINE_HEURISTIC, &s, NULL), 0);
+        assert_int_equal(tb_check_rules(p, s), 0);
+        assert_goal(s, RS_GOAL_COVERAGE, 240);
+        assert_true(s->goals[RS_GOAL_COVERAGE].proven);
+        rs_solution_free(s);
+        rs_problem_free(p);
+
+        p = tb_problem();
+        e = tb_employer(p, "shop", RS_NO_PLACE);
+        a = tb_position(p, e, "till", H(4), 1);
+        tb_shift(p, a, MON, "09:00", "13:00", 1, 60);
+        a = tb_position(p, e, "shelves", H(4), 1);
+        tb_shift(p, a, MON, "09:00", "13:00", 1, 60);
+        c = tb_candidate(p, "c", 0, 0, H(40));
+        assert_true(slice_covered(p) == 240);
+        rs_problem_free(p);
+
+        p = tb_problem();
+        e = tb_employer(p, "shop", RS_NO_PLACE);
+        a = tb_position(p, e, "bake", H(4), 1);
+        tb_position_priority(p, a, 2);
+        tb_shift(p, a, MON, "06:00", "10:00", 1, 60);
+        a = tb_position(p, e, "sell", H(4), 1);
+        tb_shift(p, a, MON, "14:00", "18:00", 1, 60);
+        c = tb_candidate(p, "c", 0, 0, H(40));
+        assert_true(slice_covered(p) == 480);
+        assert_int_equal(rs_solve_engine(p, &opts, RS_ENGINE_HEURISTIC, &s, NULL), 0);
+        assert_int_equal(tb_check_rules(p, s), 0);
+        assert_goal(s, RS_GOAL_COVERAGE, 240);
+        assert_true(s->goals[RS_GOAL_COVERAGE].proven);
+        (void) c;
+        rs_solution_free(s);
+        rs_problem_free(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_split_fte_around_classes),
@@ -714,6 +789,7 @@ int main(void) {
                 cmocka_unit_test(test_max_blocks_per_day),
                 cmocka_unit_test(test_headcount_two),
                 cmocka_unit_test(test_pattern_bound_proves),
+                cmocka_unit_test(test_slice_bound),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
