@@ -202,11 +202,11 @@ int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, rs_clock *clock,
                       double known_covered, rs_pattern_sink sink, void *sink_userdata, double *ret_bound);
 
 /* slices.c: an upper bound on the priority-weighted minutes @comp can
- * cover, day by day: at any moment a candidate works at most one
- * segment, and with one block a day at most one shift instance a day,
- * so the people at work are at most a maximum matching of candidates to
- * the segments open at a moment, or to the day's shifts (no LP, no work
- * counted; see the file). */
+ * cover: at any moment a candidate works at most one segment, and with
+ * one block a day at most one shift instance a day and on at most as
+ * many days as the days and hours left allow, so the people at work are
+ * at most a maximum matching of candidates to the segments open at a
+ * moment, or to the shifts (no LP, no work counted; see the file). */
 int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered);
 
 /* The same best-pattern path for other prices: rs_pricer_prices() is

@@ -1,35 +1,39 @@
 /* solver/slices.c -- upper bounds on the weighted minutes a component
  * can cover, by matching, without an LP and without work counted.
  *
- * Both bounds are sums over working days (a segment's day is its
- * shift's start day), and each day gets the smaller of the two.
- *
  * Slices. At any moment a candidate works at most one segment (no two
  * blocks of one candidate overlap), works a segment only through an
  * option that covers it, and a segment has at most its headcount H at
- * once (rule 7). Cut the day's segments at their grid points into
- * slices; within a slice the same segments are open and the same
- * candidates can work each, so the weighted people at work are at most
- * a maximum weight b-matching of candidates (capacity 1) to the open
- * segments (capacity H, weight the priority). Summed over slices, times
- * their length, this bounds the day's covered weighted minutes. With
- * one segment per slice it is min(H, candidates able to work it).
+ * once (rule 7). Cut each working day's segments (a segment's day is
+ * its shift's start day) at their grid points into slices; within a
+ * slice the same segments are open and the same candidates can work
+ * each, so the weighted people at work are at most a maximum weight
+ * b-matching of candidates (capacity 1) to the open segments (capacity
+ * H, weight the priority). Summed over slices, times their length, this
+ * bounds the day's covered weighted minutes. With one segment per slice
+ * it is min(H, candidates able to work it).
  *
  * Shifts (one block a day only). A candidate works at most one block on
  * a working day, so at most one shift instance of that day, and covers
  * there at most M_s, the longest weighted option of anybody on the
  * shift s; s covers at most C_s = Σ priority·H·length of its segments.
- * So s covers at most min(C_s, M_s·n_s) with n_s candidates there, which
- * is n_s slots of weight M_s and a last one of C_s − (k−1)·M_s, k =
- * ceil(C_s/M_s): a b-matching of candidates (one shift a day) to the
- * slots of the shifts they have an option on.
+ * So s covers at most min(C_s, M_s·n_s) with n_s candidates there: k =
+ * ceil(C_s/M_s) slots, k−1 of weight M_s and one of C_s − (k−1)·M_s,
+ * filled by candidates able to work s (an option on it). Per day: a
+ * b-matching of candidates, one shift each. Per week: each candidate
+ * also on at most min(days left, hours left / the smallest paid option)
+ * days, since every block is a new working day (a commitment's day has
+ * no block left) and pays at least that.
  *
- * The weights sit on one side only, so the sides a matching can fill
- * form a transversal matroid and greedy is optimal: slots by weight,
- * highest first, each filled by an augmenting path (Kuhn's search from
- * the slot's segment or shift) while there is one. A search that fails
- * keeps its marks until the next success: they still reach no free
- * candidate. */
+ * The result: each day the smaller of its slices and its shifts, summed;
+ * or the week's shifts, whichever is smaller.
+ *
+ * The weights sit on one side only, so the slots a matching can fill
+ * form a matroid (transversal; a gammoid with the weekly caps) and
+ * greedy is optimal: slots by weight, highest first, each filled by an
+ * augmenting path (a search from the slot's segment or shift) while
+ * there is one. A search that fails keeps its marks until the next
+ * success: what it visited still reaches no free candidate. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -84,6 +88,75 @@ static int sl_fill(sl *s, uint32_t v, int count) {
         while (got < count && augment(s, v)) {
                 got++;
                 s->search++;
+        }
+        return got;
+}
+
+/* The week's shifts: candidate c works at most one shift a day and on
+ * at most week_cap[c] days. A search from shift v reaches (c, day of v)
+ * for each c able to work v; a pair working another shift passes the
+ * search on to that shift; a free pair takes v when c has a day left,
+ * otherwise c gives up one of its other days, whose shift searches on. */
+typedef struct wk {
+        const sl_node *nodes;
+        const uint32_t *able;
+        const int *day;                 /* per shift */
+        const int *week_cap;            /* per local candidate */
+        uint32_t *match;                /* per (candidate, day): shift + 1, 0 = free */
+        uint32_t *mark;                 /* per (candidate, day): search stamp */
+        uint32_t *mark_week;            /* per candidate: search stamp */
+        int *days;                      /* per candidate: days matched */
+        uint32_t search;
+} wk;
+
+static bool wk_augment(wk *w, uint32_t v) {
+        const sl_node *nd = &w->nodes[v];
+        size_t d = (size_t) w->day[v];
+
+        for (size_t i = 0; i < nd->n_able; i++) {
+                uint32_t c = w->able[nd->first_able + i];
+                size_t cd = (size_t) c * RS_DAYS_PER_WEEK + d;
+
+                if (w->mark[cd] == w->search)
+                        continue;
+                w->mark[cd] = w->search;
+                if (w->match[cd]) {
+                        if (wk_augment(w, w->match[cd] - 1)) {
+                                w->match[cd] = v + 1;
+                                return true;
+                        }
+                        continue;
+                }
+                if (w->days[c] < w->week_cap[c]) {
+                        w->match[cd] = v + 1;
+                        w->days[c]++;
+                        return true;
+                }
+                if (w->mark_week[c] == w->search)
+                        continue;
+                w->mark_week[c] = w->search;
+                for (size_t e = 0; e < RS_DAYS_PER_WEEK; e++) {
+                        size_t ce = (size_t) c * RS_DAYS_PER_WEEK + e;
+
+                        if (e == d || !w->match[ce] || w->mark[ce] == w->search)
+                                continue;
+                        w->mark[ce] = w->search;
+                        if (wk_augment(w, w->match[ce] - 1)) {
+                                w->match[ce] = 0;
+                                w->match[cd] = v + 1;
+                                return true;
+                        }
+                }
+        }
+        return false;
+}
+
+static int wk_fill(wk *w, uint32_t v, int count) {
+        int got = 0;
+
+        while (got < count && wk_augment(w, v)) {
+                got++;
+                w->search++;
         }
         return got;
 }
@@ -173,6 +246,9 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
         int *seg_t0 = NULL, *seg_t1 = NULL, *points = NULL, *shift_best = NULL;
         const rs_shift **shift_of = NULL;
         double *shift_prio = NULL, by_slices[RS_DAYS_PER_WEEK] = { 0 }, by_shifts[RS_DAYS_PER_WEEK] = { 0 };
+        double by_week = 0, by_days = 0;
+        int *shift_day = NULL, *week_cap = NULL, *min_paid = NULL;
+        wk w = { 0 };
         bool one_a_day = problem->rules.max_blocks_per_day == 1;
         sl_key *keys = NULL;
         sl s = { 0 };
@@ -206,6 +282,15 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
         s.match = calloc(comp->n_cands + 1, sizeof(uint32_t));
         s.round = calloc(comp->n_cands + 1, sizeof(uint32_t));
         s.mark = calloc(comp->n_cands + 1, sizeof(uint32_t));
+        shift_day = malloc((n_shifts + 1) * sizeof(int));
+        week_cap = malloc((comp->n_cands + 1) * sizeof(int));
+        min_paid = malloc((comp->n_cands + 1) * sizeof(int));
+        w.match = calloc(comp->n_cands * RS_DAYS_PER_WEEK + 1, sizeof(uint32_t));
+        w.mark = calloc(comp->n_cands * RS_DAYS_PER_WEEK + 1, sizeof(uint32_t));
+        w.mark_week = calloc(comp->n_cands + 1, sizeof(uint32_t));
+        w.days = calloc(comp->n_cands + 1, sizeof(int));
+        if (!shift_day || !week_cap || !min_paid || !w.match || !w.mark || !w.mark_week || !w.days)
+                goto out;
         if (!segs || !shifts || !seg_shift || !seg_t0 || !seg_t1 || !shift_of || !shift_prio || !shift_best ||
             !points || !keys || !s.match || !s.round || !s.mark)
                 goto out;
@@ -226,16 +311,30 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
                         }
                 }
         }
+        for (size_t x = 0; x < n_shifts; x++)
+                shift_day[x] = shift_of[x]->day;
         for (size_t k = 0; k < comp->n_cands; k++) {
                 size_t ci = comp->cands[k];
+                const rs_cand *kc = &prep->cands[ci];
 
+                min_paid[k] = 0;
                 for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
                         const rs_block *b = &prep->blocks[prep->opt_block[o]];
                         size_t x = shift_base[prep->shift_base[b->position] + b->shift];
 
                         if (b->end - b->start > shift_best[x])
                                 shift_best[x] = b->end - b->start;
+                        if (o == prep->cand_opt[ci] || b->paid < min_paid[k])
+                                min_paid[k] = b->paid;
                 }
+                /* With one block a day every block is a new working day
+                 * (a commitment's day has no block left), and pays at
+                 * least the smallest paid option. */
+                week_cap[k] = kc->days_left < RS_DAYS_PER_WEEK ? kc->days_left : RS_DAYS_PER_WEEK;
+                if (min_paid[k] > 0 && kc->left / min_paid[k] < week_cap[k])
+                        week_cap[k] = kc->left / min_paid[k];
+                if (week_cap[k] < 0)
+                        week_cap[k] = 0;
         }
         r = able_lists(prep, comp, seg_base, true, segs, n_segs, &seg_able);
         if (r >= 0)
@@ -302,9 +401,35 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
                 for (size_t j = 0; j < n_keys; j++)
                         by_shifts[d] += keys[j].weight * sl_fill(&s, keys[j].v, keys[j].count);
         }
-        *ret_covered = 0;
+        if (one_a_day) {
+                /* The week's shifts at once, each candidate on at most
+                 * week_cap days. */
+                w.nodes = shifts;
+                w.able = shift_able;
+                w.day = shift_day;
+                w.week_cap = week_cap;
+                w.search = 1;
+                n_keys = 0;
+                for (size_t x = 0; x < n_shifts; x++) {
+                        const rs_shift *sh = shift_of[x];
+                        double cap = 0, m = shift_prio[x] * shift_best[x], k;
+
+                        if (shift_best[x] == 0)
+                                continue;
+                        for (size_t g = 0; g + 1 < sh->n_grid; g++)
+                                cap += shift_prio[x] * sh->headcount * (double) (sh->grid[g + 1] - sh->grid[g]);
+                        k = ceil(cap / m - 1e-9);
+                        if (k > 1)
+                                keys[n_keys++] = (sl_key) { .weight = m, .v = (uint32_t) x, .count = (int) (k - 1) };
+                        keys[n_keys++] = (sl_key) { .weight = cap - (k - 1) * m, .v = (uint32_t) x, .count = 1 };
+                }
+                qsort(keys, n_keys, sizeof(sl_key), cmp_key);
+                for (size_t j = 0; j < n_keys; j++)
+                        by_week += keys[j].weight * wk_fill(&w, keys[j].v, keys[j].count);
+        }
         for (int d = 0; d < RS_DAYS_PER_WEEK; d++)
-                *ret_covered += one_a_day && by_shifts[d] < by_slices[d] ? by_shifts[d] : by_slices[d];
+                by_days += one_a_day && by_shifts[d] < by_slices[d] ? by_shifts[d] : by_slices[d];
+        *ret_covered = one_a_day && by_week < by_days ? by_week : by_days;
         r = 0;
 out:
         free(seg_base);
@@ -321,6 +446,13 @@ out:
         free(shift_best);
         free(points);
         free(keys);
+        free(shift_day);
+        free(week_cap);
+        free(min_paid);
+        free(w.match);
+        free(w.mark);
+        free(w.mark_week);
+        free(w.days);
         free(s.match);
         free(s.round);
         free(s.mark);

@@ -723,7 +723,11 @@ static double slice_covered(const rs_problem *p) {
  *    blocks of 4h: no slice has two open segments (720 weighted minutes
  *    by slices), but c works one block that day, at most the longer
  *    weighted shift: 2 x 240 = 480 covered, 240 uncovered; c working
- *    the first shift reaches it. */
+ *    the first shift reaches it;
+ *  - Monday and Tuesday 09:00-13:00, headcount 1, blocks of 4h: each day
+ *    alone allows 240, but with max_days 1, or with hours.max 4h (a
+ *    4h block pays 4h, no break before 5h30m), c works one of the two
+ *    days: 240 of 480 covered. */
 static void test_slice_bound(void **state) {
         rs_problem *p = tb_problem();
         size_t e = tb_employer(p, "shop", RS_NO_PLACE);
@@ -767,9 +771,21 @@ static void test_slice_bound(void **state) {
         assert_int_equal(tb_check_rules(p, s), 0);
         assert_goal(s, RS_GOAL_COVERAGE, 240);
         assert_true(s->goals[RS_GOAL_COVERAGE].proven);
-        (void) c;
         rs_solution_free(s);
         rs_problem_free(p);
+
+        for (int cap = 0; cap < 3; cap++) {
+                p = tb_problem();
+                e = tb_employer(p, "shop", RS_NO_PLACE);
+                a = tb_position(p, e, "till", H(4), 1);
+                tb_shift(p, a, MON, "09:00", "13:00", 1, 60);
+                tb_shift(p, a, TUE, "09:00", "13:00", 1, 60);
+                c = tb_candidate(p, "c", 0, 0, cap == 2 ? H(4) : H(40));
+                if (cap == 1)
+                        tb_candidate_max_days(p, c, 1);
+                assert_true(slice_covered(p) == (cap == 0 ? 480 : 240));
+                rs_problem_free(p);
+        }
 }
 
 int main(void) {
