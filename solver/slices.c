@@ -55,10 +55,24 @@ typedef struct sl {
         uint32_t *mark;                 /* per local candidate: search stamp */
         uint32_t search;
         uint32_t current;
+        int depth;
+        bool too_deep;                  /* a search gave up: no bound */
 } sl;
+
+/* Searches nest one level per candidate passed: deeper than this, the
+ * search gives up and the whole bound with it (a matching short of the
+ * maximum would not bound anything). */
+#define SL_MAX_DEPTH 10000
 
 static bool augment(sl *s, uint32_t v) {
         const sl_node *nd = &s->nodes[v];
+        bool found = false;
+
+        if (s->too_deep || ++s->depth > SL_MAX_DEPTH) {
+                s->too_deep = true;
+                s->depth--;
+                return false;
+        }
 
         for (size_t i = 0; i < nd->n_able; i++) {
                 uint32_t c = s->able[nd->first_able + i];
@@ -69,10 +83,12 @@ static bool augment(sl *s, uint32_t v) {
                 if (s->round[c] != s->current || augment(s, s->match[c] - 1)) {
                         s->match[c] = v + 1;
                         s->round[c] = s->current;
-                        return true;
+                        found = true;
+                        break;
                 }
         }
-        return false;
+        s->depth--;
+        return found;
 }
 
 /* A new, empty matching. */
@@ -107,9 +123,26 @@ typedef struct wk {
         uint32_t *mark_week;            /* per candidate: search stamp */
         int *days;                      /* per candidate: days matched */
         uint32_t search;
+        int depth;
+        bool too_deep;
 } wk;
 
+static bool wk_search(wk *w, uint32_t v);
+
 static bool wk_augment(wk *w, uint32_t v) {
+        bool found;
+
+        if (w->too_deep || ++w->depth > SL_MAX_DEPTH) {
+                w->too_deep = true;
+                w->depth--;
+                return false;
+        }
+        found = wk_search(w, v);
+        w->depth--;
+        return found;
+}
+
+static bool wk_search(wk *w, uint32_t v) {
         const sl_node *nd = &w->nodes[v];
         size_t d = (size_t) w->day[v];
 
@@ -429,7 +462,12 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
         }
         for (int d = 0; d < RS_DAYS_PER_WEEK; d++)
                 by_days += one_a_day && by_shifts[d] < by_slices[d] ? by_shifts[d] : by_slices[d];
-        *ret_covered = one_a_day && by_week < by_days ? by_week : by_days;
+        /* A search that gave up leaves its part without a bound. */
+        if (s.too_deep)
+                by_days = HUGE_VAL;
+        if (!one_a_day || w.too_deep)
+                by_week = HUGE_VAL;
+        *ret_covered = by_week < by_days ? by_week : by_days;
         r = 0;
 out:
         free(seg_base);
