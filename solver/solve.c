@@ -372,22 +372,26 @@ static int solve_glpk(solve_ctx *ctx) {
                         bool have_alt = false;
 
                         /* A first roster from the local search (a fixed number of
-                         * rounds); goal 1 from the patterns until half the work,
+                         * rounds); goal 1 from the patterns until 7/10 of the work,
                          * the local search settling the master's rosters (into
-                         * ctx->alt, until 6/10 at most); the local search again
-                         * from the master's roster for the goals after it, and
-                         * the better of that and ctx->alt (ties: the former);
-                         * GLPK's direct model from it with what is left. */
+                         * ctx->alt, until 8/10 at most); the local search again
+                         * from the master's roster for the goals after it (until
+                         * 8/10), and the better of that and ctx->alt (ties: the
+                         * former); GLPK's direct model from it with what is left.
+                         * The master's share was half: 7/10 lets the demo week's
+                         * first dive end at --time-limit 2 (docs/solver.md, "What
+                         * was tried", 10); where the master ends early the direct
+                         * model gets what it leaves, as before. */
                         r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units / 10 : 0, false,
                                          ctx->chosen);
                         if (r < 0)
                                 return r;
                         r = bound_and_patterns(ctx, comp, units > 0 ? ctx->clock.work + units / 10 : 0,
-                                               units > 0 ? start + units / 2 : 0, units > 0 ? start + units * 0.6 : 0,
+                                               units > 0 ? start + units * 0.7 : 0, units > 0 ? start + units * 0.8 : 0,
                                                ctx->alt, &have_alt, &covered_max);
                         if (r < 0)
                                 return r;
-                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.6 : 0, false,
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.8 : 0, false,
                                          ctx->chosen);
                         if (r < 0)
                                 return r;
