@@ -231,7 +231,11 @@ int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t op
  * rs_coverage_bound(). rs_master_solve() adds the roster in @chosen to
  * the pool, solves until clock->work reaches @until or a roster covering @target (the
  * bound), and replaces the roster of the component in @chosen only by
- * one that covers strictly more. *ret_bound: a bound on covered minutes
+ * one that covers strictly more. With @alt and @ret_alt, its rosters
+ * (the root LP rounded, each dive's end) are also settled by
+ * rs_heuristic() in rounds of fixed number (until @polish_until at
+ * most), the dives run to their end, and the best settled roster goes
+ * to @alt (*ret_alt set) for the caller to keep when it beats its own. *ret_bound: a bound on covered minutes
  * from the LP duals (HUGE_VAL when none). GLPK must
  * be guarded by the caller; after a GLPK error free with @glpk_alive
  * false. */
@@ -239,8 +243,8 @@ typedef struct rs_master rs_master;
 rs_master *rs_master_new(const rs_prep *prep, const rs_comp *comp);
 rs_master *rs_master_free(rs_master *m, bool glpk_alive);
 int rs_master_add_pattern(void *master, size_t cand_index, const size_t *opts, size_t n_opts);
-int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, bool *chosen, bool *ret_improved,
-                    double *ret_bound);
+int rs_master_solve(rs_master *m, rs_clock *clock, double until, double polish_until, double target, bool *chosen,
+                    bool *alt, bool *ret_alt, bool *ret_improved, double *ret_bound);
 size_t rs_master_pool_size(const rs_master *m);
 
 /* Which formulation solves the components (solve.c). AUTO: the direct

@@ -59,6 +59,15 @@ struct rs_master {
         int *ind;
         double *val;
         double *work;                   /* a roster as a MIP solution, 1-based */
+        bool *alt;                      /* the best polished roster, by option */
+        bool *trial;                    /* scratch: a roster by option */
+        double *rwork;                  /* scratch of round_lp(), 1-based */
+        double alt_value;               /* its covered minutes, -1 when none */
+        struct lp_rank *rank;           /* scratch of round_lp() */
+        int *seg_load;                  /* per segment, scratch of round_lp() */
+        int *pos_load;                  /* per position, scratch of round_lp() */
+        int *pos_fixed;                 /* per position: fixed patterns working there */
+        bool *cand_taken;               /* per candidate, scratch of round_lp() */
         int seg_row0;                   /* row of segment 0 */
         int *pos_row;                   /* per position: its people-limit row or 0 */
         int *seg_used;                  /* per segment: fixed patterns on it */
@@ -70,6 +79,9 @@ struct rs_master {
         double *pos_dual;               /* per position: μ of its limit row, or 0 */
         rs_clock *clock;                /* work and the wall-clock stop */
         double until;                   /* work at which to stop, 0 = none */
+        double polish_until;            /* work at which polish() stops, 0 = none */
+        double fix_at;                  /* dives fix every column at least this (1: only the pick) */
+        bool polish;                    /* polish() the rosters (the caller takes m->alt) */
 };
 
 static unsigned long long hash_pattern(const pattern *p) {
@@ -122,6 +134,14 @@ rs_master *rs_master_free(rs_master *m, bool glpk_alive) {
         free(m->ind);
         free(m->val);
         free(m->work);
+        free(m->alt);
+        free(m->trial);
+        free(m->rwork);
+        free(m->rank);
+        free(m->seg_load);
+        free(m->pos_load);
+        free(m->pos_fixed);
+        free(m->cand_taken);
         free(m->pos_row);
         free(m->seg_used);
         free(m->seg_full);
@@ -543,6 +563,7 @@ static int generate(rs_master *m, int max_rounds, bool exact) {
 static void fix_column(rs_master *m, int col) {
         const rs_prep *prep = m->prep;
         const pattern *p = &m->pool[col - 1];
+        size_t last = RS_NO_INDEX;
 
         glp_set_col_bnds(m->lp, col, GLP_FX, 1, 1);
         m->cand_fixed[p->cand_index] = true;
@@ -551,20 +572,165 @@ static void fix_column(rs_master *m, int col) {
                 size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
                 int head = prep->problem->positions[b->position].shifts[b->shift].headcount;
 
+                if (b->position != last)
+                        m->pos_fixed[b->position]++;
+                last = b->position;
                 for (int g = b->first; g < b->last; g++)
                         if (++m->seg_used[at + (size_t) g] >= head)
                                 m->seg_full[at + (size_t) g] = true;
         }
 }
 
-/* Price-and-dive: fix the patterns the LP takes whole and the one it
- * likes most of the rest, generate columns for what is left, and again,
- * until the LP is integral. @rounds of generation at each step: how
- * many changes the dive's path, so callers try several. Every row is a packing row with integral
- * use, so what the fixed patterns leave fits the pick too and the LP
- * stays feasible. The roster goes to m->work (1-based), its value to
- * *ret_value; -1 when the LP fell to @floor or below (no roster of this
- * dive beats the one known) or time ran out. */
+typedef struct lp_rank {
+        double x;
+        int col;
+} lp_rank;
+
+static int cmp_rank(const void *a, const void *b) {
+        const lp_rank *x = a, *y = b;
+
+        if (x->x != y->x)
+                return x->x > y->x ? -1 : 1;
+        return (x->col > y->col) - (x->col < y->col);
+}
+
+/* A roster from the LP as it stands, into m->rwork: the columns by their
+ * value in the LP (largest first, then by number), each taken when its
+ * candidate has none yet and its segments and position limits have
+ * room. Cheap next to a simplex solve. */
+static void round_lp(rs_master *m) {
+        const rs_prep *prep = m->prep;
+        const rs_problem *problem = prep->problem;
+        int n = glp_get_num_cols(m->lp), k = 0;
+
+        if (m->until > 0)
+                m->clock->work += MASTER_WEIGHT * (16 * (double) n + 2 * (double) m->n_seg);
+        for (int j = 1; j <= n; j++) {
+                double x = glp_get_col_prim(m->lp, j);
+
+                if (x > 1e-6)
+                        m->rank[k++] = (lp_rank) { .x = x, .col = j };
+        }
+        qsort(m->rank, (size_t) k, sizeof(lp_rank), cmp_rank);
+        memset(m->seg_load, 0, m->n_seg * sizeof(int));
+        memset(m->pos_load, 0, problem->n_positions * sizeof(int));
+        memset(m->cand_taken, 0, m->comp->n_cands * sizeof(bool));
+        memset(m->rwork, 0, ((size_t) n + 1) * sizeof(double));
+        for (int t = 0; t < k; t++) {
+                const pattern *p = &m->pool[m->rank[t].col - 1];
+                bool fits = !m->cand_taken[p->cand_index];
+                size_t last = RS_NO_INDEX;
+
+                for (unsigned i = 0; i < p->n && fits; i++) {
+                        const rs_block *b = &prep->blocks[prep->opt_block[p->opts[i]]];
+                        size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
+                        int head = problem->positions[b->position].shifts[b->shift].headcount;
+
+                        if (m->pos_row[b->position] && b->position != last &&
+                            m->pos_load[b->position] >= prep->pos_limit[b->position])
+                                fits = false;
+                        last = b->position;
+                        for (int g = b->first; g < b->last && fits; g++)
+                                fits = m->seg_load[at + (size_t) g] < head;
+                }
+                if (!fits)
+                        continue;
+                m->cand_taken[p->cand_index] = true;
+                m->rwork[m->rank[t].col] = 1;
+                last = RS_NO_INDEX;
+                for (unsigned i = 0; i < p->n; i++) {
+                        const rs_block *b = &prep->blocks[prep->opt_block[p->opts[i]]];
+                        size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
+
+                        if (b->position != last)
+                                m->pos_load[b->position]++;
+                        last = b->position;
+                        for (int g = b->first; g < b->last; g++)
+                                m->seg_load[at + (size_t) g]++;
+                }
+        }
+}
+
+static void take_roster(rs_master *m, const double *x, bool *chosen);
+
+/* Priority-weighted minutes the roster @chosen covers. */
+static double roster_value(const rs_master *m, const bool *chosen) {
+        const rs_prep *prep = m->prep;
+        double sum = 0;
+
+        for (size_t i = 0; i < m->comp->n_cands; i++) {
+                size_t ci = m->comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        if (chosen[o]) {
+                                const rs_block *b = &prep->blocks[prep->opt_block[o]];
+
+                                sum += prep->problem->positions[b->position].priority * (b->end - b->start);
+                        }
+        }
+        return sum;
+}
+
+/* The LP rounded (round_lp()) and settled by the local search (its
+ * rounds of fixed number, until m->polish_until); kept in m->alt when it
+ * covers more than the roster kept there. On the demo week the local
+ * search from a dive's roster found the optimum that neither the dives
+ * nor the local search from its own first roster found
+ * (docs/solver.md, "What was tried", 11). */
+static int polish(rs_master *m) {
+        double v;
+        int r;
+
+        round_lp(m);
+        take_roster(m, m->rwork, m->trial);
+        r = rs_heuristic(m->prep, m->comp, m->clock, m->polish_until, false, m->trial);
+        if (r < 0)
+                return r;
+        v = roster_value(m, m->trial);
+        if (v > m->alt_value + 0.5) {
+                m->alt_value = v;
+                memcpy(m->alt, m->trial, (m->prep->n_opts + 1) * sizeof(bool));
+        }
+        return 0;
+}
+
+/* Whether pattern column @col can be fixed to 1 next to the fixed ones:
+ * its candidate free, room on its segments and at its positions. */
+static bool fits_fixed(rs_master *m, int col) {
+        const rs_prep *prep = m->prep;
+        const pattern *p = &m->pool[col - 1];
+        size_t last = RS_NO_INDEX;
+
+        if (m->cand_fixed[p->cand_index])
+                return false;
+        for (unsigned i = 0; i < p->n; i++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[p->opts[i]]];
+                size_t at = m->seg_base[prep->shift_base[b->position] + b->shift];
+
+                if (m->pos_row[b->position] && b->position != last &&
+                    m->pos_fixed[b->position] >= prep->pos_limit[b->position])
+                        return false;
+                last = b->position;
+                for (int g = b->first; g < b->last; g++)
+                        if (m->seg_full[at + (size_t) g])
+                                return false;
+        }
+        return true;
+}
+
+/* Price-and-dive: fix the patterns the LP takes whole, the one it likes
+ * most of the rest, and (m->fix_at < 1) every other one it takes at
+ * least m->fix_at that still fits next to the fixed ones, largest first;
+ * generate columns for what is left, and again, until the LP is
+ * integral. @rounds of generation at each step and m->fix_at change the
+ * dive's path, so callers try several. Every row is a packing row with
+ * integral use, so what the fixed patterns leave fits the pick too and
+ * the LP stays feasible. The roster goes to m->work (1-based), its value
+ * to *ret_value; -1 when the LP fell to @floor or below (no roster of
+ * this dive beats the one known) or time ran out. With m->polish,
+ * polish() starts from the roster, and callers pass no floor: a dive
+ * runs to its end even below the best roster known, since the local
+ * search may take its roster past that. */
 static int dive(rs_master *m, int rounds, double floor, double *ret_value) {
         /* From the root: nothing fixed. */
         for (int j = 1; j <= glp_get_num_cols(m->lp); j++)
@@ -572,6 +738,7 @@ static int dive(rs_master *m, int rounds, double floor, double *ret_value) {
         memset(m->seg_used, 0, m->n_seg * sizeof(int));
         memset(m->seg_full, 0, m->n_seg * sizeof(bool));
         memset(m->cand_fixed, 0, m->comp->n_cands * sizeof(bool));
+        memset(m->pos_fixed, 0, m->prep->problem->n_positions * sizeof(int));
         *ret_value = -1;
         for (;;) {
                 int n, pick = 0, r;
@@ -599,11 +766,25 @@ static int dive(rs_master *m, int rounds, double floor, double *ret_value) {
                         for (int j = 1; j <= n; j++)
                                 m->work[j] = glp_get_col_prim(m->lp, j) > 0.5 ? 1 : 0;
                         *ret_value = glp_get_obj_val(m->lp);
-                        return 0;
+                        return m->polish ? polish(m) : 0;
                 }
                 if (past(m))
                         return 0;
                 fix_column(m, pick);
+                if (m->fix_at < 1) {
+                        int k = 0;
+
+                        for (int j = 1; j <= n; j++) {
+                                double v = glp_get_col_prim(m->lp, j);
+
+                                if (glp_get_col_type(m->lp, j) != GLP_FX && v >= m->fix_at)
+                                        m->rank[k++] = (lp_rank) { .x = v, .col = j };
+                        }
+                        qsort(m->rank, (size_t) k, sizeof(lp_rank), cmp_rank);
+                        for (int t = 0; t < k; t++)
+                                if (fits_fixed(m, m->rank[t].col))
+                                        fix_column(m, m->rank[t].col);
+                }
         }
 }
 
@@ -707,8 +888,8 @@ static void take_roster(rs_master *m, const double *x, bool *chosen) {
                                 chosen[m->pool[j].opts[i]] = true;
 }
 
-int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, bool *chosen, bool *ret_improved,
-                    double *ret_bound) {
+int rs_master_solve(rs_master *m, rs_clock *clock, double until, double polish_until, double target, bool *chosen,
+                    bool *alt, bool *ret_alt, bool *ret_improved, double *ret_bound) {
         const rs_problem *problem = m->prep->problem;
         size_t cap;
         double current = 0, dived, *best = NULL;
@@ -718,8 +899,13 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, 
 
         *ret_improved = false;
         *ret_bound = HUGE_VAL;
+        if (ret_alt)
+                *ret_alt = false;
+        m->alt_value = -1;
+        m->polish = alt && ret_alt;
         m->clock = clock;
         m->until = clock && clock->budget > 0 ? until : 0;
+        m->polish_until = m->until > 0 ? fmax(until, polish_until) : 0;
         r = add_roster(m, chosen);
         if (r < 0)
                 return r;
@@ -743,9 +929,17 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, 
         m->seg_price = calloc(m->n_seg + 1, sizeof(double));
         m->pos_dual = calloc(problem->n_positions + 1, sizeof(double));
         m->work = calloc(cap, sizeof(double));
+        m->alt = calloc(m->prep->n_opts + 1, sizeof(bool));
+        m->trial = calloc(m->prep->n_opts + 1, sizeof(bool));
+        m->rwork = calloc(cap, sizeof(double));
+        m->rank = calloc(cap, sizeof(lp_rank));
+        m->seg_load = calloc(m->n_seg + 1, sizeof(int));
+        m->pos_load = calloc(problem->n_positions + 1, sizeof(int));
+        m->pos_fixed = calloc(problem->n_positions + 1, sizeof(int));
+        m->cand_taken = calloc(m->comp->n_cands + 1, sizeof(bool));
         best = calloc(cap, sizeof(double));
         if (!m->ind || !m->val || !m->pos_row || !m->seg_used || !m->seg_full || !m->cand_fixed || !m->work || !m->seg_price || !m->pos_dual ||
-            !best)
+            !m->alt || !m->trial || !m->rwork || !m->rank || !m->seg_load || !m->pos_load || !m->pos_fixed || !m->cand_taken || !best)
                 goto out;
 
         m->lp = glp_create_prob();
@@ -765,19 +959,32 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, 
         r = generate(m, 50, true);
         if (r <= 0)
                 goto out;
+        if (m->polish) {
+                r = polish(m);
+                if (r < 0)
+                        goto out;
+        }
         if (m->bound < target)
                 target = m->bound;
         if (glp_get_obj_val(m->lp) < current + 0.5) {
                 r = 0;
                 goto out;
         }
-        /* Dives until one meets @target (a roster of the bound's value is
-         * optimal) or time is up; how much is generated at each step
-         * changes the path, and the pool grows from dive to dive. */
-        for (int k = 0; k < MAX_DIVES && current < target - 0.5 && !past(m); k++) {
+        /* Dives until one, or the local search from one, meets @target (a
+         * roster of the bound's value is optimal) or time is up; how much
+         * is generated and fixed at each step changes the path, and the
+         * pool grows from dive to dive. With polish() the first dives fix
+         * the most at a time and cost the least (on the demo week 25
+         * million units against 240 million for one fixing a pattern a
+         * step); without it (the larger components, where this was not
+         * measured) every dive fixes one pattern a step and stops at the
+         * best roster known, as before. */
+        for (int k = 0; k < MAX_DIVES && current < target - 0.5 && m->alt_value < target - 0.5 && !past(m); k++) {
                 static const int rounds[MAX_DIVES] = { 1, 5, 20, 2, 10, 3 };
+                static const double fix_at[MAX_DIVES] = { 0.3, 0.5, 0.7, 0.4, 0.6, 1 };
 
-                r = dive(m, rounds[k % 6], current, &dived);
+                m->fix_at = m->polish ? fix_at[k % 6] : 1;
+                r = dive(m, rounds[k % 6], m->polish ? -1 : current, &dived);
                 if (r < 0)
                         goto out;
                 if (dived > current + 0.5) {
@@ -792,7 +999,7 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, 
         r = 0;
         /* Without a deadline the direct model (model.c) takes it from here:
          * an unbounded branch and bound over the pool would prove nothing. */
-        if (m->until <= 0 || past(m) || current >= target - 0.5)
+        if (m->until <= 0 || past(m) || current >= target - 0.5 || m->alt_value >= target - 0.5)
                 goto done;
 
         /* Branch and bound over the pool for the time left, from the best. */
@@ -830,6 +1037,19 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double target, 
 done:
         if (*ret_improved)
                 take_roster(m, best, chosen);
+        /* The best polished roster: the caller keeps it when it beats the
+         * one in @chosen after the caller's own local search. */
+        if (m->polish && m->alt_value >= 0) {
+                const rs_prep *prep = m->prep;
+
+                for (size_t i = 0; i < m->comp->n_cands; i++) {
+                        size_t ci = m->comp->cands[i];
+
+                        for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                                alt[o] = m->alt[o];
+                }
+                *ret_alt = true;
+        }
 out:
         if (r >= 0)
                 *ret_bound = m->bound;

@@ -20,6 +20,7 @@ typedef struct solve_ctx {
         rs_clock clock;
         rs_prep prep;
         bool *chosen;
+        bool *alt;                      /* the pattern master's best settled roster */
         rs_model *model;
         rs_master *master;
         rs_engine engine;
@@ -202,8 +203,8 @@ static int slice_bound(const solve_ctx *ctx, const rs_comp *comp, rs_goal_acc ac
         return 0;
 }
 
-/* Priority-weighted minutes the roster in ctx->chosen covers in @comp. */
-static double covered_now(const solve_ctx *ctx, const rs_comp *comp) {
+/* Priority-weighted minutes the roster in @chosen covers in @comp. */
+static double covered_by(const solve_ctx *ctx, const rs_comp *comp, const bool *chosen) {
         const rs_prep *prep = &ctx->prep;
         double sum = 0;
 
@@ -211,13 +212,30 @@ static double covered_now(const solve_ctx *ctx, const rs_comp *comp) {
                 size_t ci = comp->cands[i];
 
                 for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
-                        if (ctx->chosen[o]) {
+                        if (chosen[o]) {
                                 const rs_block *b = &prep->blocks[prep->opt_block[o]];
 
                                 sum += ctx->problem->positions[b->position].priority * (b->end - b->start);
                         }
         }
         return sum;
+}
+
+/* Priority-weighted minutes the roster in ctx->chosen covers in @comp. */
+static double covered_now(const solve_ctx *ctx, const rs_comp *comp) {
+        return covered_by(ctx, comp, ctx->chosen);
+}
+
+/* The roster of @comp in ctx->alt replaces the one in ctx->chosen. */
+static void take_alt(solve_ctx *ctx, const rs_comp *comp) {
+        const rs_prep *prep = &ctx->prep;
+
+        for (size_t i = 0; i < comp->n_cands; i++) {
+                size_t ci = comp->cands[i];
+
+                for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++)
+                        ctx->chosen[o] = ctx->alt[o];
+        }
 }
 
 /* A bound on covered minutes rounded down to what a roster can cover
@@ -257,12 +275,15 @@ static double round_covered(const solve_ctx *ctx, const rs_comp *comp, double bo
  * ctx->chosen is short of the bound, the pattern MIP over them until
  * @master_until, whose LP duals may tighten the bound (0: no budget). */
 static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_until,
-                              double master_until, double *ret_covered_max) {
+                              double master_until, double polish_until, bool *alt, bool *ret_alt,
+                              double *ret_covered_max) {
         double bound = HUGE_VAL, master_bound = HUGE_VAL;
         bool improved = false;
         int r;
 
         *ret_covered_max = HUGE_VAL;
+        if (ret_alt)
+                *ret_alt = false;
         ctx->master = rs_master_new(&ctx->prep, comp);
         if (!ctx->master)
                 return -ENOMEM;
@@ -279,7 +300,8 @@ static int bound_and_patterns(solve_ctx *ctx, const rs_comp *comp, double bound_
                                  comp->n_cands, comp->n_positions, rs_master_pool_size(ctx->master));
                         ctx->clock.progress(ctx->clock.progress_userdata, text);
                 }
-                r = rs_master_solve(ctx->master, &ctx->clock, master_until, bound, ctx->chosen, &improved, &master_bound);
+                r = rs_master_solve(ctx->master, &ctx->clock, master_until, polish_until, bound, ctx->chosen, alt, ret_alt,
+                                    &improved, &master_bound);
                 if (r < 0)
                         return r;
                 master_bound = round_covered(ctx, comp, master_bound);
@@ -364,23 +386,34 @@ static int solve_glpk(solve_ctx *ctx) {
                 }
                 if (use_direct(ctx, comp)) {
                         double start = ctx->clock.work;
+                        bool have_alt = false;
 
                         /* A first roster from the local search (a fixed number of
-                         * rounds); goal 1 from the patterns until half the work;
-                         * the local search again for the goals after it; GLPK's
-                         * direct model from that roster with what is left. */
+                         * rounds); goal 1 from the patterns until 7/10 of the work,
+                         * the local search settling the master's rosters (into
+                         * ctx->alt, until 8/10 at most); the local search again
+                         * from the master's roster for the goals after it (until
+                         * 8/10), and the better of that and ctx->alt (ties: the
+                         * former); GLPK's direct model from it with what is left.
+                         * The master's share was half: 7/10 lets the demo week's
+                         * first dive end at --time-limit 2 (docs/solver.md, "What
+                         * was tried", 11); where the master ends early the direct
+                         * model gets what it leaves, as before. */
                         r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units / 10 : 0, false,
                                          ctx->chosen);
                         if (r < 0)
                                 return r;
                         r = bound_and_patterns(ctx, comp, units > 0 ? ctx->clock.work + units / 10 : 0,
-                                               units > 0 ? start + units / 2 : 0, &covered_max);
+                                               units > 0 ? start + units * 0.7 : 0, units > 0 ? start + units * 0.8 : 0,
+                                               ctx->alt, &have_alt, &covered_max);
                         if (r < 0)
                                 return r;
-                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.6 : 0, false,
+                        r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.8 : 0, false,
                                          ctx->chosen);
                         if (r < 0)
                                 return r;
+                        if (have_alt && covered_by(ctx, comp, ctx->alt) > covered_now(ctx, comp) + 1e-6)
+                                take_alt(ctx, comp);
                         ctx->model = rs_model_new(prep, comp);
                         if (!ctx->model)
                                 return -ENOMEM;
@@ -420,7 +453,8 @@ static int solve_glpk(solve_ctx *ctx) {
                                 return r;
                         if (master)
                                 r = bound_and_patterns(ctx, comp, units > 0 ? start + units * 0.55 : 0,
-                                                       units > 0 ? start + units * 0.8 : 0, &covered_max);
+                                                       units > 0 ? start + units * 0.8 : 0, 0, NULL, NULL,
+                                                       &covered_max);
                         else
                                 r = coverage_bound(ctx, comp, units > 0 ? start + units * 0.55 : 0,
                                                    &covered_max);
@@ -653,6 +687,7 @@ static void ctx_done(solve_ctx *ctx, bool glpk_alive) {
         ctx->model = rs_model_free(ctx->model, glpk_alive);
         rs_prep_done(&ctx->prep);
         free(ctx->chosen);
+        free(ctx->alt);
         free(ctx->whole.cands);
         free(ctx->whole.positions);
         free(ctx->error);
@@ -806,7 +841,8 @@ int rs_solve_tuned(const rs_problem *problem, const rs_solve_opts *opts, rs_engi
                 return 0;
         }
         ctx->chosen = calloc(ctx->prep.n_opts + 1, sizeof(bool));
-        if (!ctx->chosen) {
+        ctx->alt = calloc(ctx->prep.n_opts + 1, sizeof(bool));
+        if (!ctx->chosen || !ctx->alt) {
                 r = -ENOMEM;
                 goto fail;
         }
