@@ -307,7 +307,7 @@ static void wait_for_quiet(rd_committer *c) {
 
                 if (c->filer_stop || c->queued_bytes >= c->wal.capacity / 2)
                         return;
-                clock_gettime(CLOCK_REALTIME, &until);
+                clock_gettime(CLOCK_MONOTONIC, &until);
                 add_usec(&until, FILER_QUIET_USEC);
                 while (c->logged == logged && !c->filer_stop &&
                        pthread_cond_timedwait(&c->filer_cond, &c->lock, &until) == 0)
@@ -371,7 +371,7 @@ static void *filer(void *userdata) {
                 if (c->filer_stop)
                         break;
                 struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
+                clock_gettime(CLOCK_MONOTONIC, &until);
                 until.tv_sec += 1;
                 pthread_cond_timedwait(&c->filer_cond, &c->lock, &until);
         }
@@ -551,7 +551,13 @@ int rd_commit_setup(rd_server *s) {
         c->queue_tail = &c->queue;
         pthread_mutex_init(&c->lock, NULL);
         pthread_cond_init(&c->cond, NULL);
-        pthread_cond_init(&c->filer_cond, NULL);
+        /* The filer's waits are timed on the monotonic clock: a change
+         * of the wall clock must not hold the files back. */
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&c->filer_cond, &attr);
+        pthread_condattr_destroy(&attr);
         s->committer = c;
 
         c->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
