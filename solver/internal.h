@@ -213,9 +213,12 @@ int rs_slice_bound(const rs_prep *prep, const rs_comp *comp, double *ret_covered
  * the price of each segment (numbered position by position, shift by
  * shift, grid interval by grid interval), to be set by the caller;
  * rs_pricer_best() the best pattern of candidate @cand_index (into
- * comp->cands) under them and its value Σ(priority minutes - prices),
- * 0 and no options when nothing is worth working. rs_pricer_new() gives
- * NULL where the path does not apply (as rs_coverage_bound()). */
+ * comp->cands) under them when each distinct position worked also costs
+ * @mu[position] (NULL: nothing): *ret_max at least the maximum over the
+ * candidate's patterns of Σ(priority minutes - prices) - charges,
+ * *ret_exact that of the pattern in @opts; 0 and no options when
+ * nothing is worth working. rs_pricer_new() gives NULL where the path
+ * does not apply (as rs_coverage_bound()). */
 typedef struct rs_pricer rs_pricer;
 int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret);
 /* Counts the pricer's work on *@meter (NULL: not counted), @weight
@@ -223,8 +226,8 @@ int rs_pricer_new(const rs_prep *prep, const rs_comp *comp, rs_pricer **ret);
 void rs_pricer_set_meter(rs_pricer *p, double *meter, double weight);
 rs_pricer *rs_pricer_free(rs_pricer *p);
 double *rs_pricer_prices(rs_pricer *p);
-int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t opts[static RS_DAYS_PER_WEEK],
-                   size_t *ret_n);
+int rs_pricer_best(rs_pricer *p, size_t cand_index, const double *mu, double *ret_max, double *ret_exact,
+                   size_t opts[static RS_DAYS_PER_WEEK], size_t *ret_n);
 
 /* master.c: goal 1 as a MIP over a pool of whole weekly patterns (one
  * block a day only). rs_master_add_pattern() is an rs_pattern_sink for

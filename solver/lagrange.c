@@ -48,6 +48,8 @@ typedef struct lg {
         void *sink_userdata;
         size_t pattern[RS_DAYS_PER_WEEK];       /* the last best pattern, latest day first */
         size_t n_pattern;
+        bool *closed;                   /* per position: no block there */
+        double *block_charge;           /* per position: charged on each block there */
         double *meter;                  /* the solve's work counter, or NULL */
         double meter_weight;            /* units per count there */
 } lg;
@@ -60,16 +62,18 @@ static void lg_done(lg *l) {
         free(l->u);
         free(l->load);
         free(l->head);
+        free(l->closed);
+        free(l->block_charge);
         l->path = rs_path_free(l->path);
 }
 
-/* The best pattern of candidate @i under weights w(b) = prio len - Σ u:
- * its value (>= 0: working nothing is allowed) and, when @load is not
- * NULL, the segments it covers added to @load and the pattern handed to
- * the sink, if any. The path minimises, so it gets -w: negation is exact,
- * so it finds the same maxima and ties as a maximising path would. Only
- * positive weights are offered: any other block only lowers a pattern. */
-static int best_pattern(lg *l, size_t i, double *ret_val, int *load) {
+/* The best pattern of candidate @i under weights w(b) = prio len - Σ u
+ * - l->block_charge[position], with no block at a closed position: its value (>= 0: working nothing
+ * is allowed), the pattern in l->pattern (latest day first). The path
+ * minimises, so it gets -w: negation is exact, so it finds the same
+ * maxima and ties as a maximising path would. Only positive weights are
+ * offered: any other block only lowers a pattern. */
+static int best_pattern(lg *l, size_t i, double *ret_val) {
         const rs_prep *prep = l->prep;
         const rs_problem *problem = prep->problem;
         size_t ci = l->comp->cands[i];
@@ -87,7 +91,7 @@ static int best_pattern(lg *l, size_t i, double *ret_val, int *load) {
                 .sweep_each_day = true,
                 .track_best = true,
         };
-        int best_s, r;
+        int best_s, r, tags[RS_DAYS_PER_WEEK], n_tags;
 
         *ret_val = 0;
         l->n_pattern = 0;
@@ -104,6 +108,9 @@ static int best_pattern(lg *l, size_t i, double *ret_val, int *load) {
                 size_t at = l->seg_base[prep->shift_base[b->position] + b->shift];
                 double w = problem->positions[b->position].priority * (double) (b->end - b->start), neg;
 
+                if (l->closed[b->position])
+                        continue;
+                w -= l->block_charge[b->position];
                 for (int g = b->first; g < b->last; g++)
                         w -= l->u[at + (size_t) g];
                 if (w <= 0 || b->paid > k->left)
@@ -118,24 +125,190 @@ static int best_pattern(lg *l, size_t i, double *ret_val, int *load) {
         if (best_s < 0)
                 return 0;
         *ret_val = -rs_path_value(l->path, (size_t) best_s)[0];
-        if (load) {
-                int tags[RS_DAYS_PER_WEEK], n_tags = rs_path_trace(l->path, best_s, tags);
+        n_tags = rs_path_trace(l->path, best_s, tags);
+        /* Latest day first, as the pattern has always been handed on. */
+        for (int t = n_tags - 1; t >= 0; t--)
+                l->pattern[l->n_pattern++] = ord[tags[t]];
+        return 0;
+}
 
-                /* Latest day first, as the pattern has always been handed on. */
-                for (int t = n_tags - 1; t >= 0; t--) {
-                        const rs_block *b = &prep->blocks[prep->opt_block[ord[tags[t]]]];
-                        size_t at = l->seg_base[prep->shift_base[b->position] + b->shift];
+/* The people-limit charges of the distinct positions of @opts. */
+static double charge_of(const lg *l, const double *mu, const size_t *opts, size_t n) {
+        const rs_prep *prep = l->prep;
+        double sum = 0;
 
-                        for (int x = b->first; x < b->last; x++)
-                                load[at + (size_t) x]++;
-                        l->pattern[l->n_pattern++] = ord[tags[t]];
-                }
-                if (l->sink) {
-                        r = l->sink(l->sink_userdata, i, l->pattern, l->n_pattern);
-                        if (r < 0)
-                                return r;
-                }
+        for (size_t q = 0; q < n; q++) {
+                size_t pos = prep->blocks[prep->opt_block[opts[q]]].position;
+                bool seen = false;
+
+                for (size_t x = 0; x < q; x++)
+                        seen = seen || prep->blocks[prep->opt_block[opts[x]]].position == pos;
+                if (!seen)
+                        sum += mu[pos];
         }
+        return sum;
+}
+
+/* The best pattern of candidate @i when each distinct position it works
+ * at also costs mu[position] (a people limit's charge: once however many
+ * days it is worked, so the path cannot carry it). *ret_max >= the
+ * maximum over the candidate's patterns and nothing; l->pattern the best
+ * pattern found and *ret_exact its exact value (0 and no pattern when
+ * nothing is worth working).
+ *
+ * A branch and bound over the charged positions the candidate can work
+ * (mu > 0): a node has each of them closed, paid (charged up front, its
+ * blocks then free) or open. An open one costs mu / d on each block,
+ * where d is the most days the candidate could work there, which never
+ * charges a pattern more than mu; so the path's best under a node, less
+ * what it paid, bounds every pattern that works all the node's paid
+ * positions and none of its closed ones, and the found pattern's exact
+ * value bounds the maximum from below. A node whose bound that value
+ * meets is done; otherwise it splits on the open position of its pattern
+ * charged least fully with the largest mu: closed, or paid. After
+ * MAX_NODES paths the open nodes' bounds go into *ret_max, which stays a
+ * bound; with more than MAX_CHARGED positions the charges are left out
+ * of the path (an over-estimate, still a bound). Enumerating every
+ * subset of at most 8 charged positions, as before, was exact too but
+ * cost 256 paths a candidate, and one able to work at more got the
+ * over-estimate (36 of 400 at eindhoven scale). */
+#define MAX_CHARGED 32
+#define MAX_NODES 256
+
+typedef struct charge_node {
+        unsigned char state[MAX_CHARGED];       /* 0 open, 1 closed, 2 paid */
+        double paid;
+        double ub;                               /* the parent's bound */
+} charge_node;
+
+static int charged_best(lg *l, size_t i, const double *mu, double *ret_max, double *ret_exact) {
+        const rs_prep *prep = l->prep;
+        size_t ci = l->comp->cands[i], charged[MAX_CHARGED], k = 0, best[RS_DAYS_PER_WEEK], n_best = 0;
+        unsigned days[MAX_CHARGED];
+        int spread[MAX_CHARGED];
+        charge_node stack[MAX_NODES + 2];
+        int n_stack = 0, paths = 0, r = 0;
+        double v, open_max = 0;
+        bool too_many = false;
+
+        /* Options are sorted by block, blocks by position. */
+        for (size_t o = prep->cand_opt[ci]; mu && o < prep->cand_opt[ci + 1]; o++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[o]];
+
+                if (mu[b->position] <= 0)
+                        continue;
+                if (k == 0 || charged[k - 1] != b->position) {
+                        if (k == MAX_CHARGED) {
+                                too_many = true;
+                                break;
+                        }
+                        charged[k] = b->position;
+                        days[k++] = 0;
+                }
+                days[k - 1] |= 1u << b->day;
+        }
+        if (k == 0 || too_many) {
+                r = best_pattern(l, i, &v);
+                *ret_max = v;
+                *ret_exact = mu ? v - charge_of(l, mu, l->pattern, l->n_pattern) : v;
+                if (*ret_exact <= 0 && l->n_pattern > 0) {
+                        *ret_exact = 0;
+                        l->n_pattern = 0;
+                }
+                return r;
+        }
+        for (size_t x = 0; x < k; x++) {
+                spread[x] = __builtin_popcount(days[x]);
+                if (spread[x] > prep->cands[ci].days_left && prep->cands[ci].days_left > 0)
+                        spread[x] = prep->cands[ci].days_left;
+        }
+        *ret_exact = 0;
+        stack[n_stack++] = (charge_node) { .ub = HUGE_VAL };
+        while (n_stack > 0) {
+                charge_node node = stack[--n_stack];
+                double ub, value, worst = 0;
+                size_t split = k;
+
+                if (node.ub <= *ret_exact + 1e-9)
+                        continue;
+                if (paths == MAX_NODES) {
+                        open_max = fmax(open_max, node.ub);
+                        continue;
+                }
+                for (size_t x = 0; x < k; x++) {
+                        l->closed[charged[x]] = node.state[x] == 1;
+                        l->block_charge[charged[x]] = node.state[x] == 0 ? mu[charged[x]] / spread[x] : 0;
+                }
+                r = best_pattern(l, i, &v);
+                paths++;
+                if (r < 0)
+                        break;
+                ub = v - node.paid;
+                value = v;
+                for (size_t q = 0; q < l->n_pattern; q++)
+                        value += l->block_charge[prep->blocks[prep->opt_block[l->pattern[q]]].position];
+                value -= charge_of(l, mu, l->pattern, l->n_pattern);
+                if (l->n_pattern > 0 && value > *ret_exact) {
+                        *ret_exact = value;
+                        memcpy(best, l->pattern, l->n_pattern * sizeof(size_t));
+                        n_best = l->n_pattern;
+                }
+                if (ub <= *ret_exact + 1e-9)
+                        continue;
+                /* The open position the pattern works on fewer days than
+                 * its spread (so charged less than mu), largest mu first. */
+                for (size_t x = 0; x < k; x++) {
+                        int worked = 0;
+
+                        if (node.state[x] != 0)
+                                continue;
+                        for (size_t q = 0; q < l->n_pattern; q++)
+                                worked += prep->blocks[prep->opt_block[l->pattern[q]]].position == charged[x];
+                        if (worked > 0 && worked < spread[x] && mu[charged[x]] > worst) {
+                                worst = mu[charged[x]];
+                                split = x;
+                        }
+                }
+                if (split == k) {
+                        /* Not reached: with every open position charged
+                         * fully, the pattern's exact value is at least ub. */
+                        open_max = fmax(open_max, ub);
+                        continue;
+                }
+                stack[n_stack] = node;
+                stack[n_stack].state[split] = 1;
+                stack[n_stack].ub = ub;
+                n_stack++;
+                stack[n_stack] = node;
+                stack[n_stack].state[split] = 2;
+                stack[n_stack].paid += mu[charged[split]];
+                stack[n_stack].ub = ub;
+                n_stack++;
+        }
+        for (size_t x = 0; x < k; x++) {
+                l->closed[charged[x]] = false;
+                l->block_charge[charged[x]] = 0;
+        }
+        memcpy(l->pattern, best, n_best * sizeof(size_t));
+        l->n_pattern = n_best;
+        *ret_max = fmax(*ret_exact, open_max);
+        return r < 0 ? r : 0;
+}
+
+/* The segments of l->pattern added to l->load, and the pattern handed
+ * to the sink, if any. */
+static int take_pattern(lg *l, size_t i) {
+        const rs_prep *prep = l->prep;
+
+        for (size_t q = 0; q < l->n_pattern; q++) {
+                const rs_block *b = &prep->blocks[prep->opt_block[l->pattern[q]]];
+                size_t at = l->seg_base[prep->shift_base[b->position] + b->shift];
+
+                for (int x = b->first; x < b->last; x++)
+                        l->load[at + (size_t) x]++;
+        }
+        if (l->sink && l->n_pattern > 0)
+                return l->sink(l->sink_userdata, i, l->pattern, l->n_pattern);
         return 0;
 }
 
@@ -183,7 +356,9 @@ static int lg_init(lg *l, const rs_prep *prep, const rs_comp *comp, bool *ret_ap
         l->load = calloc(l->n_seg + 1, sizeof(int));
         l->head = calloc(l->n_seg + 1, sizeof(int));
         l->order = calloc(comp->n_cands + 1, sizeof(uint32_t *));
-        if (!l->u || !l->load || !l->head || !l->order)
+        l->closed = calloc(problem->n_positions + 1, sizeof(bool));
+        l->block_charge = calloc(problem->n_positions + 1, sizeof(double));
+        if (!l->u || !l->load || !l->head || !l->order || !l->closed || !l->block_charge)
                 return -ENOMEM;
         if (rs_path_new(1, 0, &l->path) < 0)
                 return -ENOMEM;
@@ -248,9 +423,12 @@ int rs_coverage_bound(const rs_prep *prep, const rs_comp *comp, rs_clock *clock,
                         *l.meter += 4 * (double) n_seg;
                 memset(l.load, 0, (n_seg + 1) * sizeof(int));
                 for (size_t i = 0; i < comp->n_cands; i++) {
-                        double v;
+                        double v, exact;
 
-                        r = best_pattern(&l, i, &v, l.load);
+                        r = charged_best(&l, i, NULL, &v, &exact);
+                        if (r < 0)
+                                goto out;
+                        r = take_pattern(&l, i);
                         if (r < 0)
                                 goto out;
                         value += v;
@@ -333,15 +511,13 @@ double *rs_pricer_prices(rs_pricer *p) {
         return p->l.u;
 }
 
-int rs_pricer_best(rs_pricer *p, size_t cand_index, double *ret_value, size_t opts[static RS_DAYS_PER_WEEK],
-                   size_t *ret_n) {
-        double v;
-        int r = best_pattern(&p->l, cand_index, &v, p->l.load);
+int rs_pricer_best(rs_pricer *p, size_t cand_index, const double *mu, double *ret_max, double *ret_exact,
+                   size_t opts[static RS_DAYS_PER_WEEK], size_t *ret_n) {
+        int r = charged_best(&p->l, cand_index, mu, ret_max, ret_exact);
 
         if (r < 0)
                 return r;
         memcpy(opts, p->l.pattern, p->l.n_pattern * sizeof(size_t));
         *ret_n = p->l.n_pattern;
-        *ret_value = v;
         return 0;
 }

@@ -384,21 +384,6 @@ static void add_column(rs_master *m, size_t j) {
         glp_set_mat_col(m->lp, col, n, m->ind, m->val);
 }
 
-/* Sets the pricer's price of every segment of position @pos: closed
- * (a block there is never worth it) or its dual again. */
-static void close_position(rs_master *m, size_t pos, bool closed) {
-        const rs_prep *prep = m->prep;
-        const rs_position *p = &prep->problem->positions[pos];
-        double *price = rs_pricer_prices(m->pricer);
-
-        for (size_t si = 0; si < p->n_shifts; si++) {
-                size_t at = m->seg_base[prep->shift_base[pos] + si];
-
-                for (size_t g = 0; g < p->shifts[si].n_grid; g++)
-                        price[at + g] = closed ? HUGE_VAL : m->seg_price[at + g];
-        }
-}
-
 /* The μ charged for the distinct positions of a pattern. */
 static double position_charge(const rs_master *m, const size_t *opts, size_t n) {
         const rs_prep *prep = m->prep;
@@ -418,66 +403,20 @@ static double position_charge(const rs_master *m, const size_t *opts, size_t n) 
 
 /* Prices candidate @i: *ret_max >= max over its patterns (and nothing)
  * of value - u·segments - μ·positions, the Lagrangian term; @opts the
- * pattern found best and *ret_reduced its exact value of that. The
- * positions with μ > 0 the candidate can work are few: each subset S of
- * them is priced with the others closed and charged μ(S), which makes
- * the maximum exact. With more than MAX_CHARGED of them, or when not
- * @exact (in dives, where only columns matter), μ is left out of the
- * path and the maximum over-estimated (still a bound). */
-#define MAX_CHARGED 8
+ * pattern found best and *ret_reduced its exact value. μ is not additive
+ * over a pattern's blocks; rs_pricer_best() charges it exactly (a branch
+ * and bound over the candidate's charged positions, lagrange.c). Not
+ * @exact (in dives, where only columns matter): μ is left out of the path
+ * and the maximum over-estimated (still a bound). */
 static int price_candidate(rs_master *m, size_t i, bool exact, double *ret_max,
                            size_t opts[static RS_DAYS_PER_WEEK], size_t *ret_n, double *ret_reduced) {
-        const rs_prep *prep = m->prep;
-        size_t ci = m->comp->cands[i], charged[MAX_CHARGED + 1], k = 0, last = RS_NO_INDEX;
-        size_t try_opts[RS_DAYS_PER_WEEK], try_n;
-        double v;
-        int r;
+        int r = rs_pricer_best(m->pricer, i, exact ? m->pos_dual : NULL, ret_max, ret_reduced, opts, ret_n);
 
-        /* Options are sorted by block, blocks by position. */
-        for (size_t o = prep->cand_opt[ci]; o < prep->cand_opt[ci + 1]; o++) {
-                size_t pos = prep->blocks[prep->opt_block[o]].position;
-
-                if (pos == last || m->pos_dual[pos] <= 0)
-                        continue;
-                last = pos;
-                if (k == MAX_CHARGED + 1)
-                        break;
-                charged[k++] = pos;
-        }
-        if (k == 0 || k > MAX_CHARGED || !exact) {
-                r = rs_pricer_best(m->pricer, i, &v, opts, ret_n);
-                if (r < 0)
-                        return r;
-                *ret_max = v;
-                *ret_reduced = v - position_charge(m, opts, *ret_n);
-                return 0;
-        }
-        *ret_max = 0;
-        *ret_reduced = 0;
-        *ret_n = 0;
-        for (unsigned set = 0; set < (1u << k); set++) {
-                double charge = 0, value;
-
-                for (size_t x = 0; x < k; x++) {
-                        close_position(m, charged[x], !(set & (1u << x)));
-                        if (set & (1u << x))
-                                charge += m->pos_dual[charged[x]];
-                }
-                r = rs_pricer_best(m->pricer, i, &v, try_opts, &try_n);
-                if (r < 0)
-                        break;
-                if (v - charge > *ret_max)
-                        *ret_max = v - charge;
-                value = v - position_charge(m, try_opts, try_n);
-                if (try_n > 0 && value > *ret_reduced) {
-                        *ret_reduced = value;
-                        memcpy(opts, try_opts, try_n * sizeof(size_t));
-                        *ret_n = try_n;
-                }
-        }
-        for (size_t x = 0; x < k; x++)
-                close_position(m, charged[x], false);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        if (!exact)
+                *ret_reduced -= position_charge(m, opts, *ret_n);
+        return 0;
 }
 
 /* Column generation: solve the LP, price every candidate whose pattern is
