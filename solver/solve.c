@@ -98,6 +98,14 @@ static void note_size(solve_ctx *ctx) {
  * components it proves what the Lagrangian bound cannot (people limits,
  * solver.cases test_pattern_bound_proves). */
 #define MASTER_MAX_OPTIONS 100000
+/* Above MASTER_MAX_OPTIONS the master still runs when the component's
+ * work is at least this much per option: its quarter of it then takes
+ * its root column generation most of the way, which is what proves the
+ * people limits (eindhoven seed 1: about 130 rounds, 10.7 billion units
+ * for 193,743 options, 55,000 an option; a bound of about 81,000
+ * uncovered against the Lagrangian 65,500; docs/solver.md, "What was
+ * tried", 12). About --time-limit 420 at eindhoven size. */
+#define MASTER_UNITS_PER_OPTION 150000.0
 /* The largest model opts.write_lp writes. */
 #define WRITE_LP_MAX_OPTIONS 1000000
 
@@ -439,10 +447,12 @@ static int solve_glpk(solve_ctx *ctx) {
 
                         /* A roster, the bound with its patterns, the pattern
                          * MIP, and the local search again from its roster for
-                         * the goals after coverage. Above MASTER_MAX_OPTIONS
-                         * the bound alone, and the local search gets the
-                         * pattern MIP's work. */
-                        bool master = comp->n_opts <= MASTER_MAX_OPTIONS;
+                         * the goals after coverage. Above MASTER_MAX_OPTIONS,
+                         * unless the work is large enough for the master's
+                         * root, the bound alone, and the local search gets
+                         * the pattern MIP's work. */
+                        bool master = comp->n_opts <= MASTER_MAX_OPTIONS ||
+                                      units >= MASTER_UNITS_PER_OPTION * (double) comp->n_opts;
 
                         r = rs_heuristic(prep, comp, &ctx->clock, units > 0 ? start + units * 0.4 : 0, true,
                                          ctx->chosen);
