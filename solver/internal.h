@@ -228,6 +228,8 @@ rs_pricer *rs_pricer_free(rs_pricer *p);
 double *rs_pricer_prices(rs_pricer *p);
 int rs_pricer_best(rs_pricer *p, size_t cand_index, const double *mu, double *ret_max, double *ret_exact,
                    size_t opts[static RS_DAYS_PER_WEEK], size_t *ret_n);
+/* The charges @mu[position] of the distinct positions of a pattern. */
+double rs_pattern_charge(const rs_prep *prep, const double *mu, const size_t *opts, size_t n);
 
 /* master.c: goal 1 as a MIP over a pool of whole weekly patterns (one
  * block a day only). rs_master_add_pattern() is an rs_pattern_sink for

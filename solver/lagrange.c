@@ -132,9 +132,7 @@ static int best_pattern(lg *l, size_t i, double *ret_val) {
         return 0;
 }
 
-/* The people-limit charges of the distinct positions of @opts. */
-static double charge_of(const lg *l, const double *mu, const size_t *opts, size_t n) {
-        const rs_prep *prep = l->prep;
+double rs_pattern_charge(const rs_prep *prep, const double *mu, const size_t *opts, size_t n) {
         double sum = 0;
 
         for (size_t q = 0; q < n; q++) {
@@ -210,7 +208,7 @@ static int charged_best(lg *l, size_t i, const double *mu, double *ret_max, doub
         if (k == 0 || too_many) {
                 r = best_pattern(l, i, &v);
                 *ret_max = v;
-                *ret_exact = mu ? v - charge_of(l, mu, l->pattern, l->n_pattern) : v;
+                *ret_exact = mu ? v - rs_pattern_charge(l->prep, mu, l->pattern, l->n_pattern) : v;
                 if (*ret_exact <= 0 && l->n_pattern > 0) {
                         *ret_exact = 0;
                         l->n_pattern = 0;
@@ -247,7 +245,7 @@ static int charged_best(lg *l, size_t i, const double *mu, double *ret_max, doub
                 value = v;
                 for (size_t q = 0; q < l->n_pattern; q++)
                         value += l->block_charge[prep->blocks[prep->opt_block[l->pattern[q]]].position];
-                value -= charge_of(l, mu, l->pattern, l->n_pattern);
+                value -= rs_pattern_charge(l->prep, mu, l->pattern, l->n_pattern);
                 if (l->n_pattern > 0 && value > *ret_exact) {
                         *ret_exact = value;
                         memcpy(best, l->pattern, l->n_pattern * sizeof(size_t));

@@ -75,7 +75,6 @@ struct rs_master {
         bool *cand_fixed;               /* per candidate of the component */
         rs_pricer *pricer;              /* NULL where patterns cannot be priced */
         double bound;                   /* covered minutes no roster exceeds */
-        double *seg_price;              /* per segment: the price of this round */
         double *pos_dual;               /* per position: μ of its limit row, or 0 */
         rs_clock *clock;                /* work and the wall-clock stop */
         double until;                   /* work at which to stop, 0 = none */
@@ -146,7 +145,6 @@ rs_master *rs_master_free(rs_master *m, bool glpk_alive) {
         free(m->seg_used);
         free(m->seg_full);
         free(m->cand_fixed);
-        free(m->seg_price);
         free(m->pos_dual);
         rs_pricer_free(m->pricer);
         free(m);
@@ -384,23 +382,6 @@ static void add_column(rs_master *m, size_t j) {
         glp_set_mat_col(m->lp, col, n, m->ind, m->val);
 }
 
-/* The μ charged for the distinct positions of a pattern. */
-static double position_charge(const rs_master *m, const size_t *opts, size_t n) {
-        const rs_prep *prep = m->prep;
-        double sum = 0;
-
-        for (size_t q = 0; q < n; q++) {
-                size_t pos = prep->blocks[prep->opt_block[opts[q]]].position;
-                bool seen = false;
-
-                for (size_t x = 0; x < q; x++)
-                        seen = seen || prep->blocks[prep->opt_block[opts[x]]].position == pos;
-                if (!seen)
-                        sum += m->pos_dual[pos];
-        }
-        return sum;
-}
-
 /* Prices candidate @i: *ret_max >= max over its patterns (and nothing)
  * of value - u·segments - μ·positions, the Lagrangian term; @opts the
  * pattern found best and *ret_reduced its exact value. μ is not additive
@@ -415,7 +396,7 @@ static int price_candidate(rs_master *m, size_t i, bool exact, double *ret_max,
         if (r < 0)
                 return r;
         if (!exact)
-                *ret_reduced -= position_charge(m, opts, *ret_n);
+                *ret_reduced -= rs_pattern_charge(m->prep, m->pos_dual, opts, *ret_n);
         return 0;
 }
 
@@ -449,7 +430,7 @@ static int generate(rs_master *m, int max_rounds, bool exact) {
                 for (size_t g = 0; g < m->n_seg; g++) {
                         double d = glp_get_row_dual(m->lp, m->seg_row0 + (int) g);
 
-                        m->seg_price[g] = price[g] = m->seg_full[g] ? HUGE_VAL : (d > 0 ? d : 0);
+                        price[g] = m->seg_full[g] ? HUGE_VAL : (d > 0 ? d : 0);
                 }
                 for (size_t pi = 0; pi < problem->n_positions; pi++)
                         m->pos_dual[pi] = m->pos_row[pi] ? fmax(0, glp_get_row_dual(m->lp, m->pos_row[pi])) : 0;
@@ -865,7 +846,6 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double polish_u
         m->seg_used = calloc(m->n_seg + 1, sizeof(int));
         m->seg_full = calloc(m->n_seg + 1, sizeof(bool));
         m->cand_fixed = calloc(m->comp->n_cands + 1, sizeof(bool));
-        m->seg_price = calloc(m->n_seg + 1, sizeof(double));
         m->pos_dual = calloc(problem->n_positions + 1, sizeof(double));
         m->work = calloc(cap, sizeof(double));
         m->alt = calloc(m->prep->n_opts + 1, sizeof(bool));
@@ -877,7 +857,7 @@ int rs_master_solve(rs_master *m, rs_clock *clock, double until, double polish_u
         m->pos_fixed = calloc(problem->n_positions + 1, sizeof(int));
         m->cand_taken = calloc(m->comp->n_cands + 1, sizeof(bool));
         best = calloc(cap, sizeof(double));
-        if (!m->ind || !m->val || !m->pos_row || !m->seg_used || !m->seg_full || !m->cand_fixed || !m->work || !m->seg_price || !m->pos_dual ||
+        if (!m->ind || !m->val || !m->pos_row || !m->seg_used || !m->seg_full || !m->cand_fixed || !m->work || !m->pos_dual ||
             !m->alt || !m->trial || !m->rwork || !m->rank || !m->seg_load || !m->pos_load || !m->pos_fixed || !m->cand_taken || !best)
                 goto out;
 
