@@ -99,13 +99,16 @@ static void note_size(solve_ctx *ctx) {
  * solver.cases test_pattern_bound_proves). */
 #define MASTER_MAX_OPTIONS 100000
 /* Above MASTER_MAX_OPTIONS the master still runs when the component's
- * work is at least this much per option: its quarter of it then takes
- * its root column generation most of the way, which is what proves the
- * people limits (eindhoven seed 1: about 130 rounds, 10.7 billion units
- * for 193,743 options, 55,000 an option; a bound of about 81,000
- * uncovered against the Lagrangian 65,500; docs/solver.md, "What was
- * tried", 12). About --time-limit 420 at eindhoven size. */
-#define MASTER_UNITS_PER_OPTION 150000.0
+ * work is at least this much per option. Its root column generation
+ * proves the people limits (eindhoven seed 1: about 60 rounds, 3.9
+ * billion units for 193,743 options, to a bound of about 81,000
+ * uncovered against the Lagrangian 65,500), but the work it takes from
+ * the local search costs roster quality until the limit is long: at
+ * eindhoven seeds 1 and 2, --time-limit 240 gave bounds of 78,130 and
+ * 49,628 instead of 65,614 and 39,653 but rosters 1.4 % and 2.2 % worse;
+ * at 600 both the rosters and the bounds were better (docs/solver.md,
+ * "What was tried", 12). About --time-limit 560 at eindhoven size. */
+#define MASTER_UNITS_PER_OPTION 200000.0
 /* The largest model opts.write_lp writes. */
 #define WRITE_LP_MAX_OPTIONS 1000000
 
