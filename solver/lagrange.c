@@ -68,11 +68,12 @@ static void lg_done(lg *l) {
 }
 
 /* The best pattern of candidate @i under weights w(b) = prio len - Σ u
- * - l->block_charge[position], with no block at a closed position: its value (>= 0: working nothing
- * is allowed), the pattern in l->pattern (latest day first). The path
- * minimises, so it gets -w: negation is exact, so it finds the same
- * maxima and ties as a maximising path would. Only positive weights are
- * offered: any other block only lowers a pattern. */
+ * - l->block_charge[position], with no block at a closed position: its
+ * value (>= 0: working nothing is allowed), the pattern in l->pattern
+ * (latest day first). The path minimises, so it gets -w: negation is
+ * exact, so it finds the same maxima and ties as a maximising path
+ * would. Only positive weights are offered: any other block only lowers
+ * a pattern. */
 static int best_pattern(lg *l, size_t i, double *ret_val) {
         const rs_prep *prep = l->prep;
         const rs_problem *problem = prep->problem;
